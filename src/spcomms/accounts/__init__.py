@@ -1,0 +1,1 @@
+"""Staff, mandate-holder, researcher and administrator accounts, and their roles."""

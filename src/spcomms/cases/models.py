@@ -1,0 +1,237 @@
+"""Persons named in case files and communications, their consent, and case files.
+
+A person is one defender, organisation, group or community, however many
+communications name them. Names and affiliations are encrypted at rest. Consent
+is a history of records; the latest unrevoked record counts, and without one
+a person may be neither transmitted to a State nor named in public.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from spcomms.encryption import EncryptedTextField
+
+
+class PersonKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+    GROUP = "group", _("Group")
+    COMMUNITY = "community", _("Community")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    TRANS = "trans", _("Trans*")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class Person(models.Model):
+    key = models.UUIDField(
+        _("pseudonymous key"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Stable key used in research exports instead of the name."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=PersonKind.choices)
+    name = EncryptedTextField(_("name"))
+    gender = models.CharField(
+        _("gender"), max_length=16, choices=Gender.choices, default=Gender.NOT_STATED
+    )
+    country = models.ForeignKey(
+        "reference.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    affiliation = EncryptedTextField(_("organisation or affiliation"), blank=True, default="")
+    issue_areas = models.ManyToManyField(
+        "reference.IssueArea", verbose_name=_("issue areas"), blank=True, related_name="+"
+    )
+    external_key = models.CharField(
+        _("key in the importing organisation's records"),
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_persons",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PersonKind.values), name="person_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gender__in=Gender.values), name="person_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")), name="person_not_merged_into_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the name: str() reaches logs, admin messages and error pages.
+        return f"{self.get_kind_display()} {self.key.hex[:8]}"
+
+    def current_consent(self) -> ConsentRecord | None:
+        return self.consents.filter(revoked_at__isnull=True).order_by("-recorded_at", "-pk").first()
+
+
+class ConsentGiver(models.TextChoices):
+    VICTIM = "victim", _("The person concerned")
+    FAMILY = "family", _("Family")
+    LAWYER = "lawyer", _("Lawyer")
+    ORGANISATION = "organisation", _("The organisation itself")
+    OTHER = "other", _("Other representative")
+
+
+class PublicNaming(models.TextChoices):
+    FULL = "full", _("Full name")
+    INITIALS = "initials", _("Initials only")
+    WITHHELD = "withheld", _("Not named")
+
+
+class ConsentRecord(models.Model):
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    given_by = models.CharField(_("given by"), max_length=16, choices=ConsentGiver.choices)
+    written = models.BooleanField(_("given in writing"), default=False)
+    transmit_to_state = models.BooleanField(_("may be named to the State"), default=False)
+    public_naming = models.CharField(
+        _("naming in public records"),
+        max_length=16,
+        choices=PublicNaming.choices,
+        default=PublicNaming.WITHHELD,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["person", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(given_by__in=ConsentGiver.values), name="consent_giver_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(public_naming__in=PublicNaming.values),
+                name="consent_public_naming_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True)
+                | models.Q(revoked_at__gte=models.F("recorded_at")),
+                name="consent_revoked_after_recorded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(public_naming=PublicNaming.WITHHELD)
+                | models.Q(transmit_to_state=True),
+                name="consent_public_naming_implies_transmission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent {self.pk} for {self.person}"
+
+
+class CaseFileStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_COMMUNICATION = "in_communication", _("Taken up in a communication")
+    CLOSED = "closed", _("Closed")
+
+
+class CaseFile(models.Model):
+    """The staff's dossier on a situation, opened from a submission or from research."""
+
+    submission = models.OneToOneField(
+        "intake.Submission",
+        verbose_name=_("submission"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_file",
+    )
+    country = models.ForeignKey(
+        "reference.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseFileStatus.choices, default=CaseFileStatus.OPEN
+    )
+    summary = EncryptedTextField(_("summary"), blank=True, default="")
+    persons = models.ManyToManyField(
+        Person, verbose_name=_("persons"), through="CaseFilePerson", related_name="case_files"
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=CaseFileStatus.values), name="casefile_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"case file {self.pk}"
+
+
+class CaseFilePerson(models.Model):
+    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_entries")
+    violations = models.ManyToManyField(
+        "reference.ViolationType", verbose_name=_("violations"), blank=True, related_name="+"
+    )
+    perpetrators = models.ManyToManyField(
+        "reference.PerpetratorType", verbose_name=_("perpetrators"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("person in a case file")
+        verbose_name_plural = _("persons in case files")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_file", "person"], name="casefileperson_once_per_file"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.case_file}"

@@ -1,0 +1,43 @@
+"""The ``spcomms`` command.
+
+Every subcommand is a Django management command. Two-word commands such as
+``spcomms import covariates FILE`` run the command ``import_covariates``; the
+words read as a sentence while each command stays one module.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def resolve(argv: list[str]) -> list[str]:
+    """Join the first two words into one command name when such a command exists."""
+    from django.core.management import get_commands
+
+    if len(argv) >= 2 and not argv[1].startswith("-"):
+        joined = f"{argv[0]}_{argv[1]}"
+        if joined in get_commands():
+            return [joined, *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spcomms.settings")
+    from django.core.management import execute_from_command_line
+
+    from spcomms.core.env import ConfigurationError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        import django
+
+        django.setup()
+    except ConfigurationError as error:
+        sys.stderr.write(f"spcomms: configuration error: {error}\n")
+        raise SystemExit(2) from None
+    execute_from_command_line(["spcomms", *resolve(args)])
+
+
+if __name__ == "__main__":
+    main()

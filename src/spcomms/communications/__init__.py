@@ -1,0 +1,1 @@
+"""Communications (UA, AL, OL), their mandates, addressees, named persons and replies."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CovariatesConfig(AppConfig):
+    name = "spcomms.covariates"
+    default_auto_field = "django.db.models.BigAutoField"

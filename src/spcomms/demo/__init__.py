@@ -1,0 +1,1 @@
+"""The synthetic demonstration dataset and its calibration."""

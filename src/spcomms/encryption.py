@@ -1,0 +1,89 @@
+"""Encrypted model fields and the instance keyring.
+
+The master key lives outside the database: in ``SPCOMMS_MASTER_KEY`` (base64)
+or in ``<key dir>/master.key``, created with mode 0600 on first use. Retired
+keys that must still open old values sit beside it as ``retired-*.key``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from spcomms.core.crypto import KEY_BYTES, Keyring, new_key
+from spcomms.core.env import ConfigurationError
+from spcomms.core.secrets import _check_private
+
+
+def _decode_key(text: str, where: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raise ConfigurationError(f"{where} is not valid base64.") from None
+    if len(key) != KEY_BYTES:
+        raise ConfigurationError(f"{where} must hold a {KEY_BYTES}-byte key, base64-encoded.")
+    return key
+
+
+def _write_key(path: Path, key: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(base64.b64encode(key).decode("ascii") + "\n")
+
+
+def load_keyring(key_dir: Path, environ_value: str | None = None) -> Keyring:
+    """Read the keyring from the environment value or the key folder."""
+    retired = tuple(
+        _decode_key(path.read_text(encoding="ascii"), str(path))
+        for path in sorted(key_dir.glob("retired-*.key"))
+    )
+    if environ_value:
+        return Keyring(_decode_key(environ_value, "SPCOMMS_MASTER_KEY"), retired)
+    path = key_dir / "master.key"
+    if not path.exists():
+        _write_key(path, new_key())
+    _check_private(path)
+    return Keyring(_decode_key(path.read_text(encoding="ascii"), str(path)), retired)
+
+
+@cache
+def keyring() -> Keyring:
+    return load_keyring(Path(settings.SPCOMMS_KEY_DIR), settings.SPCOMMS_MASTER_KEY)
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # TextField's generics are stub-only
+    """A text column sealed with the instance keyring before it reaches the database.
+
+    The clear text never touches SQL: it cannot be searched, ordered or filtered
+    on. The associated data is ``<table>.<column>``.
+    """
+
+    description = "Text encrypted at rest"
+
+    def _context(self) -> str:
+        return f"{self.model._meta.db_table}.{self.column}"
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None:
+            return None
+        return keyring().seal(str(value), context=self._context())
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None:
+            return None
+        return keyring().open(value, context=self._context())
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name not in {"isnull"}:
+            raise TypeError(f"encrypted field {self.name} cannot be filtered with {lookup_name}")
+        return super().get_lookup(lookup_name)

@@ -1,0 +1,1 @@
+"""Submissions from defenders and NGOs, receipt codes, messages and attachments."""

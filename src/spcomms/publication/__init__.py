@@ -1,0 +1,1 @@
+"""The public record: published pages, search and open data."""

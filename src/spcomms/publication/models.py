@@ -1,0 +1,1 @@
+"""The public record has no tables of its own: it reads the published communications."""

@@ -1,0 +1,1 @@
+"""Reference data: countries, regions, mandates and the vocabularies of the domain."""

@@ -1,0 +1,1 @@
+"""The register of reprisals against those who cooperated with the UN."""

@@ -1,0 +1,207 @@
+"""Django settings, read from the environment through strict parsers.
+
+Defaults are safe for a single machine: a SQLite database and generated keys
+under ``var/``, DEBUG off. ``SPCOMMS_ENV=production`` turns on the checks that a
+public deployment needs and refuses to start without a strong secret key.
+See docs/deploy.md for every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from spcomms.core.env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+)
+from spcomms.core.secrets import is_weak_secret_key, read_or_create_secret
+
+# Lets admin and queryset classes take type parameters at run time, as the stubs do.
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("SPCOMMS_VAR_DIR", Path.cwd() / "var")).resolve()
+
+SPCOMMS_ENV = env_choice("SPCOMMS_ENV", "local", ("local", "demo", "production"))
+PRODUCTION = SPCOMMS_ENV == "production"
+DEBUG = env_bool("SPCOMMS_DEBUG", SPCOMMS_ENV == "demo")
+if PRODUCTION and DEBUG:
+    raise ConfigurationError("SPCOMMS_DEBUG cannot be on when SPCOMMS_ENV=production.")
+
+if "SPCOMMS_SECRET_KEY" in os.environ:
+    SECRET_KEY = os.environ["SPCOMMS_SECRET_KEY"]
+elif PRODUCTION:
+    raise ConfigurationError(
+        "SPCOMMS_SECRET_KEY is required in production; generate one with "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+else:
+    SECRET_KEY = read_or_create_secret(VAR_DIR / "keys" / "secret_key")
+if PRODUCTION and is_weak_secret_key(SECRET_KEY):
+    raise ConfigurationError(
+        "SPCOMMS_SECRET_KEY is too weak: use at least 50 random characters."
+    )
+
+SPCOMMS_KEY_DIR = Path(os.environ.get("SPCOMMS_KEY_DIR", VAR_DIR / "keys"))
+SPCOMMS_MASTER_KEY = os.environ.get("SPCOMMS_MASTER_KEY") or None
+
+ALLOWED_HOSTS = env_list(
+    "SPCOMMS_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("SPCOMMS_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "spcomms.accounts",
+    "spcomms.audit",
+    "spcomms.reference",
+    "spcomms.covariates",
+    "spcomms.intake",
+    "spcomms.cases",
+    "spcomms.communications",
+    "spcomms.followup",
+    "spcomms.reprisals",
+    "spcomms.visits",
+    "spcomms.publication",
+    "spcomms.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "spcomms.core.headers.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "spcomms.urls"
+WSGI_APPLICATION = "spcomms.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "spcomms.demo.context.synthetic_label",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'spcomms.sqlite3'}"),
+        conn_max_age=env_int("SPCOMMS_DB_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+        "SPCOMMS_TEST_SQLITE_NAME"
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "publication:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(os.environ.get("SPCOMMS_MEDIA_DIR", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Sessions and cookies: short-lived staff sessions, never readable by scripts.
+SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+TLS = env_bool("SPCOMMS_TLS", PRODUCTION)
+if TLS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SPCOMMS_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SPCOMMS_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SPCOMMS_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Logging: never names, contacts or free text. Django's request logger would
+# write URLs with receipt codes or search terms, so it only reports errors.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "spcomms": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,11 @@
+"""Top-level URLs: the public record, staff sign-in, the admin site."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("spcomms.publication.urls")),
+    path("accounts/", include("spcomms.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

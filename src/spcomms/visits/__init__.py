@@ -1,0 +1,1 @@
+"""Country visits, visit requests, standing invitations and recommendations."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "spcomms.visits"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,136 @@
+"""Country visits: requests and their fate, standing invitations, recommendations."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VisitStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    REMINDED = "reminded", _("Reminder sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DATES_PROPOSED = "dates_proposed", _("Dates proposed")
+    CARRIED_OUT = "carried_out", _("Carried out")
+    POSTPONED = "postponed", _("Postponed")
+    REFUSED = "refused", _("Refused")
+    NO_REPLY = "no_reply", _("No reply")
+
+
+class VisitRequest(models.Model):
+    mandate = models.ForeignKey(
+        "reference.Mandate", verbose_name=_("mandate"), on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey(
+        "reference.Country", verbose_name=_("State"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_on = models.DateField(_("requested on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=VisitStatus.choices, default=VisitStatus.REQUESTED
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    start_date = models.DateField(_("visit from"), null=True, blank=True)
+    end_date = models.DateField(_("visit to"), null=True, blank=True)
+    statement_url = models.URLField(_("end-of-mission statement"), blank=True)
+    report_symbol = models.CharField(_("report symbol"), max_length=60, blank=True)
+    report_url = models.URLField(_("report"), blank=True)
+
+    class Meta:
+        verbose_name = _("visit request")
+        verbose_name_plural = _("visit requests")
+        ordering = ["-requested_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=VisitStatus.values), name="visit_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="visit_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_on__isnull=True)
+                | models.Q(accepted_on__gte=models.F("requested_on")),
+                name="visit_accepted_after_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=VisitStatus.CARRIED_OUT)
+                | models.Q(start_date__isnull=False, end_date__isnull=False),
+                name="visit_carried_out_has_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"visit request {self.mandate_id}/{self.country_id} {self.requested_on}"
+
+
+class VisitEvent(models.Model):
+    """Each step in the life of a request: the history behind its status."""
+
+    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=16, choices=VisitStatus.choices)
+    on = models.DateField(_("on"))
+
+    class Meta:
+        verbose_name = _("visit request event")
+        verbose_name_plural = _("visit request events")
+        ordering = ["request", "on"]
+
+    def __str__(self) -> str:
+        return f"{self.status} on {self.on}"
+
+
+class StandingInvitation(models.Model):
+    country = models.ForeignKey(
+        "reference.Country", verbose_name=_("State"), on_delete=models.PROTECT, related_name="+"
+    )
+    extended_on = models.DateField(_("extended on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("standing invitation")
+        verbose_name_plural = _("standing invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=models.Q(withdrawn_on__isnull=True),
+                name="standinginvitation_one_open_per_state",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("extended_on")),
+                name="standinginvitation_withdrawn_after_extended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"standing invitation {self.country_id} {self.extended_on}"
+
+
+class RecommendationStatus(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    PARTIALLY = "partially", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+
+
+class Recommendation(models.Model):
+    visit = models.ForeignKey(
+        VisitRequest, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    text = models.TextField(_("recommendation"))
+    status = models.CharField(
+        _("follow-up status"),
+        max_length=16,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.NOT_ASSESSED,
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"recommendation {self.pk}"
