@@ -46,9 +46,7 @@ elif PRODUCTION:
 else:
     SECRET_KEY = read_or_create_secret(VAR_DIR / "keys" / "secret_key")
 if PRODUCTION and is_weak_secret_key(SECRET_KEY):
-    raise ConfigurationError(
-        "SPCOMMS_SECRET_KEY is too weak: use at least 50 random characters."
-    )
+    raise ConfigurationError("SPCOMMS_SECRET_KEY is too weak: use at least 50 random characters.")
 
 SPCOMMS_KEY_DIR = Path(os.environ.get("SPCOMMS_KEY_DIR", VAR_DIR / "keys"))
 SPCOMMS_MASTER_KEY = os.environ.get("SPCOMMS_MASTER_KEY") or None
@@ -122,9 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
-        "SPCOMMS_TEST_SQLITE_NAME"
-    )
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SPCOMMS_TEST_SQLITE_NAME")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -37,7 +37,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="user_role_valid"
+            ),
             models.CheckConstraint(
                 condition=models.Q(is_staff=False) | models.Q(role__in=list(STAFF_ROLES)),
                 name="user_admin_site_only_for_staff_roles",

@@ -53,8 +53,4 @@ def workspace_summary(user: User) -> list[Figure]:
         ]
     if user.role == Role.RESEARCHER:
         return [Figure(_("Communications in the research record"), sent.count())]
-    return [
-        Figure(
-            _("Your submissions"), Submission.objects.filter(source_account=user).count()
-        )
-    ]
+    return [Figure(_("Your submissions"), Submission.objects.filter(source_account=user).count())]

@@ -1,1 +1,1 @@
-"""Persons (individuals, organisations, groups), their consent, and the case files that name them."""
+"""Persons (individuals, organisations, groups), their consent, and their case files."""

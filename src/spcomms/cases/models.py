@@ -60,7 +60,7 @@ class Person(models.Model):
     external_key = models.CharField(
         _("key in the importing organisation's records"),
         max_length=100,
-        null=True,
+        null=True,  # NULL for persons not imported; unique among the rest
         blank=True,
         unique=True,
     )
@@ -187,7 +187,7 @@ class CaseFile(models.Model):
         _("status"), max_length=20, choices=CaseFileStatus.choices, default=CaseFileStatus.OPEN
     )
     summary = EncryptedTextField(_("summary"), blank=True, default="")
-    persons = models.ManyToManyField(
+    persons: models.ManyToManyField[Person, CaseFilePerson] = models.ManyToManyField(
         Person, verbose_name=_("persons"), through="CaseFilePerson", related_name="case_files"
     )
     opened_at = models.DateTimeField(_("opened at"))

@@ -17,9 +17,11 @@ from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from spcomms.encryption import EncryptedTextField
 from spcomms.intake.models import Language
+from spcomms.reference.models import Mandate
 
 DEFAULT_REPLY_DAYS = 60
 NON_STATE_CODE = "OTH"
@@ -103,13 +105,14 @@ class Communication(models.Model):
         max_length=300,
         help_text=_("A short public title that names no one."),
     )
-    mandates = models.ManyToManyField(
+    mandates: models.ManyToManyField[Mandate, CommunicationMandate] = models.ManyToManyField(
         "reference.Mandate",
         verbose_name=_("mandates"),
         through="CommunicationMandate",
         related_name="communications",
     )
-    ref_code = models.CharField(_("addressee code"), max_length=3, null=True, blank=True)
+    # NULL until sent, so that drafts do not collide in the unique reference.
+    ref_code = models.CharField(_("addressee code"), max_length=3, null=True, blank=True)  # noqa: DJ001
     ref_number = models.PositiveIntegerField(_("running number"), null=True, blank=True)
     ref_year = models.PositiveSmallIntegerField(_("year of the reference"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -166,8 +169,12 @@ class Communication(models.Model):
                 name="communication_reference_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(ref_code__isnull=True, ref_number__isnull=True, ref_year__isnull=True)
-                | models.Q(ref_code__isnull=False, ref_number__isnull=False, ref_year__isnull=False),
+                condition=models.Q(
+                    ref_code__isnull=True, ref_number__isnull=True, ref_year__isnull=True
+                )
+                | models.Q(
+                    ref_code__isnull=False, ref_number__isnull=False, ref_year__isnull=False
+                ),
                 name="communication_reference_whole",
             ),
             models.CheckConstraint(
@@ -229,7 +236,7 @@ class Communication(models.Model):
         return PublicState.PUBLISHED
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.sent_at and self.ref_year and self.ref_year != self.sent_at.year:
             errors["ref_year"] = _("The year of the reference must be the year it was sent.")
         if self.sent_at and self.reply_due_at and self.reply_due_at <= self.sent_at:
@@ -307,9 +314,7 @@ class Addressee(models.Model):
 class CommunicationPerson(models.Model):
     """A person named in a communication: the unit of the case-level analysis."""
 
-    communication = models.ForeignKey(
-        Communication, on_delete=models.CASCADE, related_name="named"
-    )
+    communication = models.ForeignKey(Communication, on_delete=models.CASCADE, related_name="named")
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="mentions")
     violations = models.ManyToManyField(
         "reference.ViolationType", verbose_name=_("violations"), blank=True, related_name="+"

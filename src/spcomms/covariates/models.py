@@ -91,7 +91,9 @@ class UPRReview(models.Model):
         ordering = ["country", "review_date"]
         constraints = [
             models.UniqueConstraint(fields=["country", "cycle"], name="uprreview_one_per_cycle"),
-            models.CheckConstraint(condition=models.Q(cycle__gte=1), name="uprreview_cycle_positive"),
+            models.CheckConstraint(
+                condition=models.Q(cycle__gte=1), name="uprreview_cycle_positive"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -110,9 +110,7 @@ class Submission(models.Model):
     )
     joint_action_wished = models.BooleanField(_("joint action wished"), null=True, blank=True)
     joint_action_reason = EncryptedTextField(_("why (not) joint"), blank=True, default="")
-    not_to_transmit = models.JSONField(
-        _("answers not to be transmitted"), default=list, blank=True
-    )
+    not_to_transmit = models.JSONField(_("answers not to be transmitted"), default=list, blank=True)
     # Staff side.
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,7 +120,9 @@ class Submission(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_submissions",
     )
-    no_action_reason = EncryptedTextField(_("internal reason for no action"), blank=True, default="")
+    no_action_reason = EncryptedTextField(
+        _("internal reason for no action"), blank=True, default=""
+    )
     reason_for_source = EncryptedTextField(_("reason given to the source"), blank=True, default="")
     received_at = models.DateTimeField(_("received at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -265,9 +265,7 @@ class SubmissionAttachment(models.Model):
     """A file sent by the source. Both copies are stored encrypted on disk; the
     cleaned copy (metadata removed) is the one used onwards."""
 
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="attachments"
-    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         SubmissionMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -290,9 +288,7 @@ class SubmissionAttachment(models.Model):
 class SubmissionTransition(models.Model):
     """Each change of a submission's status: the audit trail and the input to statistics."""
 
-    submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="transitions"
-    )
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=SubmissionStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=SubmissionStatus.choices)
     at = models.DateTimeField()

@@ -44,15 +44,15 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English."""
         language = (get_language() or "en")[:2]
         localized: str = getattr(self, f"name_{language}", "") or ""
         return localized or self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Country(TranslatedNameMixin):
@@ -176,7 +176,9 @@ class ReplyClass(Term):
 
     group = models.CharField(_("group"), max_length=40, choices=ReplyGroup.choices)
     substantive = models.BooleanField(
-        _("substantive"), default=True, help_text=_("False for a reply that says nothing of substance.")
+        _("substantive"),
+        default=True,
+        help_text=_("False for a reply that says nothing of substance."),
     )
 
     class Meta(Term.Meta):

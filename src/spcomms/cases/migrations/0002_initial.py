@@ -6,106 +6,201 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('intake', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("intake", "0001_initial"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casefile',
-            name='submission',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_file', to='intake.submission', verbose_name='submission'),
+            model_name="casefile",
+            name="submission",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_file",
+                to="intake.submission",
+                verbose_name="submission",
+            ),
         ),
         migrations.AddField(
-            model_name='casefileperson',
-            name='case_file',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='cases.casefile'),
+            model_name="casefileperson",
+            name="case_file",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="entries",
+                to="cases.casefile",
+            ),
         ),
         migrations.AddField(
-            model_name='casefileperson',
-            name='perpetrators',
-            field=models.ManyToManyField(blank=True, related_name='+', to='reference.perpetratortype', verbose_name='perpetrators'),
+            model_name="casefileperson",
+            name="perpetrators",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                to="reference.perpetratortype",
+                verbose_name="perpetrators",
+            ),
         ),
         migrations.AddField(
-            model_name='casefileperson',
-            name='violations',
-            field=models.ManyToManyField(blank=True, related_name='+', to='reference.violationtype', verbose_name='violations'),
+            model_name="casefileperson",
+            name="violations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="+",
+                to="reference.violationtype",
+                verbose_name="violations",
+            ),
         ),
         migrations.AddField(
-            model_name='consentrecord',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="consentrecord",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='country',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='country'),
+            model_name="person",
+            name="country",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="reference.country",
+                verbose_name="country",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='issue_areas',
-            field=models.ManyToManyField(blank=True, related_name='+', to='reference.issuearea', verbose_name='issue areas'),
+            model_name="person",
+            name="issue_areas",
+            field=models.ManyToManyField(
+                blank=True, related_name="+", to="reference.issuearea", verbose_name="issue areas"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_persons', to='cases.person', verbose_name='merged into'),
+            model_name="person",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_persons",
+                to="cases.person",
+                verbose_name="merged into",
+            ),
         ),
         migrations.AddField(
-            model_name='consentrecord',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cases.person', verbose_name='person'),
+            model_name="consentrecord",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="consents",
+                to="cases.person",
+                verbose_name="person",
+            ),
         ),
         migrations.AddField(
-            model_name='casefileperson',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_entries', to='cases.person'),
+            model_name="casefileperson",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_entries",
+                to="cases.person",
+            ),
         ),
         migrations.AddField(
-            model_name='casefile',
-            name='persons',
-            field=models.ManyToManyField(related_name='case_files', through='cases.CaseFilePerson', to='cases.person', verbose_name='persons'),
+            model_name="casefile",
+            name="persons",
+            field=models.ManyToManyField(
+                related_name="case_files",
+                through="cases.CaseFilePerson",
+                to="cases.person",
+                verbose_name="persons",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['individual', 'organisation', 'group', 'community'])), name='person_kind_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["individual", "organisation", "group", "community"])
+                ),
+                name="person_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['female', 'male', 'trans', 'other', 'not_stated'])), name='person_gender_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("gender__in", ["female", "male", "trans", "other", "not_stated"])
+                ),
+                name="person_gender_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('id')), _negated=True), name='person_not_merged_into_self'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("id")), _negated=True),
+                name="person_not_merged_into_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('given_by__in', ['victim', 'family', 'lawyer', 'organisation', 'other'])), name='consent_giver_valid'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("given_by__in", ["victim", "family", "lawyer", "organisation", "other"])
+                ),
+                name="consent_giver_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('public_naming__in', ['full', 'initials', 'withheld'])), name='consent_public_naming_valid'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("public_naming__in", ["full", "initials", "withheld"])),
+                name="consent_public_naming_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('revoked_at__isnull', True), ('revoked_at__gte', models.F('recorded_at')), _connector='OR'), name='consent_revoked_after_recorded'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("revoked_at__isnull", True),
+                    ("revoked_at__gte", models.F("recorded_at")),
+                    _connector="OR",
+                ),
+                name="consent_revoked_after_recorded",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('public_naming', 'withheld'), ('transmit_to_state', True), _connector='OR'), name='consent_public_naming_implies_transmission'),
+            model_name="consentrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("public_naming", "withheld"), ("transmit_to_state", True), _connector="OR"
+                ),
+                name="consent_public_naming_implies_transmission",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casefileperson',
-            constraint=models.UniqueConstraint(fields=('case_file', 'person'), name='casefileperson_once_per_file'),
+            model_name="casefileperson",
+            constraint=models.UniqueConstraint(
+                fields=("case_file", "person"), name="casefileperson_once_per_file"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casefile',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_communication', 'closed'])), name='casefile_status_valid'),
+            model_name="casefile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "in_communication", "closed"])),
+                name="casefile_status_valid",
+            ),
         ),
     ]

@@ -3,248 +3,717 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
-import spcomms.encryption
 from django.conf import settings
 from django.db import migrations, models
 
+import spcomms.encryption
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0002_initial'),
-        ('intake', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("cases", "0002_initial"),
+        ("intake", "0001_initial"),
+        ("reference", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Communication',
+            name="Communication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('UA', 'Urgent appeal'), ('AL', 'Allegation letter'), ('OL', 'Other letter')], max_length=2, verbose_name='type')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('abandoned', 'Abandoned draft')], default='draft', max_length=12, verbose_name='status')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('es', 'Spanish')], default='en', max_length=2, verbose_name='language')),
-                ('subject', models.CharField(help_text='A short public title that names no one.', max_length=300, verbose_name='subject')),
-                ('ref_code', models.CharField(blank=True, max_length=3, null=True, verbose_name='addressee code')),
-                ('ref_number', models.PositiveIntegerField(blank=True, null=True, verbose_name='running number')),
-                ('ref_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of the reference')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('reply_due_at', models.DateTimeField(blank=True, null=True, verbose_name='reply due at')),
-                ('concerns_reprisal', models.BooleanField(default=False, verbose_name='about a reprisal for cooperation')),
-                ('facts', spcomms.encryption.EncryptedTextField(blank=True, default='', verbose_name='facts')),
-                ('norms', models.TextField(blank=True, default='', verbose_name='applicable norms')),
-                ('concerns', spcomms.encryption.EncryptedTextField(blank=True, default='', verbose_name='concerns')),
-                ('questions', spcomms.encryption.EncryptedTextField(blank=True, default='', verbose_name='questions')),
-                ('withheld', models.BooleanField(default=False, verbose_name='withheld from publication')),
-                ('withheld_reason', spcomms.encryption.EncryptedTextField(blank=True, default='', verbose_name='reason for withholding')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('case_files', models.ManyToManyField(blank=True, related_name='communications', to='cases.casefile', verbose_name='case files')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('follow_up_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='communications.communication', verbose_name='follows up on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("UA", "Urgent appeal"),
+                            ("AL", "Allegation letter"),
+                            ("OL", "Other letter"),
+                        ],
+                        max_length=2,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("abandoned", "Abandoned draft"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("fr", "French"), ("es", "Spanish")],
+                        default="en",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        help_text="A short public title that names no one.",
+                        max_length=300,
+                        verbose_name="subject",
+                    ),
+                ),
+                (
+                    "ref_code",
+                    models.CharField(
+                        blank=True, max_length=3, null=True, verbose_name="addressee code"
+                    ),
+                ),
+                (
+                    "ref_number",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="running number"
+                    ),
+                ),
+                (
+                    "ref_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of the reference"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "reply_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reply due at"),
+                ),
+                (
+                    "concerns_reprisal",
+                    models.BooleanField(
+                        default=False, verbose_name="about a reprisal for cooperation"
+                    ),
+                ),
+                (
+                    "facts",
+                    spcomms.encryption.EncryptedTextField(
+                        blank=True, default="", verbose_name="facts"
+                    ),
+                ),
+                (
+                    "norms",
+                    models.TextField(blank=True, default="", verbose_name="applicable norms"),
+                ),
+                (
+                    "concerns",
+                    spcomms.encryption.EncryptedTextField(
+                        blank=True, default="", verbose_name="concerns"
+                    ),
+                ),
+                (
+                    "questions",
+                    spcomms.encryption.EncryptedTextField(
+                        blank=True, default="", verbose_name="questions"
+                    ),
+                ),
+                (
+                    "withheld",
+                    models.BooleanField(default=False, verbose_name="withheld from publication"),
+                ),
+                (
+                    "withheld_reason",
+                    spcomms.encryption.EncryptedTextField(
+                        blank=True, default="", verbose_name="reason for withholding"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "case_files",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="communications",
+                        to="cases.casefile",
+                        verbose_name="case files",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "follow_up_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="communications.communication",
+                        verbose_name="follows up on",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'communication',
-                'verbose_name_plural': 'communications',
-                'ordering': ['-sent_at', '-pk'],
+                "verbose_name": "communication",
+                "verbose_name_plural": "communications",
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CommunicationMandate',
+            name="CommunicationMandate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='lead mandate')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mandate_links', to='communications.communication')),
-                ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.mandate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="lead mandate")),
+                (
+                    "approved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "communication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mandate_links",
+                        to="communications.communication",
+                    ),
+                ),
+                (
+                    "mandate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.mandate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mandate of a communication',
-                'verbose_name_plural': 'mandates of communications',
+                "verbose_name": "mandate of a communication",
+                "verbose_name_plural": "mandates of communications",
             },
         ),
         migrations.AddField(
-            model_name='communication',
-            name='mandates',
-            field=models.ManyToManyField(related_name='communications', through='communications.CommunicationMandate', to='reference.mandate', verbose_name='mandates'),
+            model_name="communication",
+            name="mandates",
+            field=models.ManyToManyField(
+                related_name="communications",
+                through="communications.CommunicationMandate",
+                to="reference.mandate",
+                verbose_name="mandates",
+            ),
         ),
         migrations.CreateModel(
-            name='CommunicationPerson',
+            name="CommunicationPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='named', to='communications.communication')),
-                ('perpetrators', models.ManyToManyField(blank=True, related_name='+', to='reference.perpetratortype', verbose_name='perpetrators')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mentions', to='cases.person')),
-                ('violations', models.ManyToManyField(blank=True, related_name='+', to='reference.violationtype', verbose_name='violations')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "communication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="named",
+                        to="communications.communication",
+                    ),
+                ),
+                (
+                    "perpetrators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="reference.perpetratortype",
+                        verbose_name="perpetrators",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mentions",
+                        to="cases.person",
+                    ),
+                ),
+                (
+                    "violations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="reference.violationtype",
+                        verbose_name="violations",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person named in a communication',
-                'verbose_name_plural': 'persons named in communications',
+                "verbose_name": "person named in a communication",
+                "verbose_name_plural": "persons named in communications",
             },
         ),
         migrations.CreateModel(
-            name='CommunicationTransition',
+            name="CommunicationTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('sent', 'Sent'), ('abandoned', 'Abandoned draft')], max_length=12)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('abandoned', 'Abandoned draft')], max_length=12)),
-                ('at', models.DateTimeField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='communications.communication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("abandoned", "Abandoned draft"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("abandoned", "Abandoned draft"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "communication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="communications.communication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'communication status change',
-                'verbose_name_plural': 'communication status changes',
-                'ordering': ['communication', 'at'],
+                "verbose_name": "communication status change",
+                "verbose_name_plural": "communication status changes",
+                "ordering": ["communication", "at"],
             },
         ),
         migrations.CreateModel(
-            name='NonStateActor',
+            name="NonStateActor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('kind', models.CharField(choices=[('business', 'Business enterprise'), ('international_organisation', 'International organisation'), ('other', 'Other non-State actor')], max_length=32, verbose_name='kind')),
-                ('home_country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='home State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("business", "Business enterprise"),
+                            ("international_organisation", "International organisation"),
+                            ("other", "Other non-State actor"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "home_country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                        verbose_name="home State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'non-State actor',
-                'verbose_name_plural': 'non-State actors',
-                'ordering': ['name'],
+                "verbose_name": "non-State actor",
+                "verbose_name_plural": "non-State actors",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Addressee',
+            name="Addressee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_copy', models.BooleanField(default=False, verbose_name='copied')),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country')),
-                ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addressees', to='communications.communication')),
-                ('non_state_actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='communications.nonstateactor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_copy", models.BooleanField(default=False, verbose_name="copied")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                    ),
+                ),
+                (
+                    "communication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addressees",
+                        to="communications.communication",
+                    ),
+                ),
+                (
+                    "non_state_actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="communications.nonstateactor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'addressee',
-                'verbose_name_plural': 'addressees',
+                "verbose_name": "addressee",
+                "verbose_name_plural": "addressees",
             },
         ),
         migrations.CreateModel(
-            name='Reply',
+            name="Reply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('language', models.CharField(help_text='ISO 639-1 code, such as en, fr, es, ru, ar, zh.', max_length=8, verbose_name='language')),
-                ('document', models.FileField(blank=True, upload_to='replies/%Y/', verbose_name='document')),
-                ('confidential', models.BooleanField(default=False, verbose_name='the State asked that it stay confidential')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('communication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='communications.communication')),
-                ('persons_addressed', models.ManyToManyField(blank=True, related_name='replies', to='communications.communicationperson', verbose_name='persons addressed')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reply_class', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.replyclass', verbose_name='class')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received on")),
+                (
+                    "language",
+                    models.CharField(
+                        help_text="ISO 639-1 code, such as en, fr, es, ru, ar, zh.",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(blank=True, upload_to="replies/%Y/", verbose_name="document"),
+                ),
+                (
+                    "confidential",
+                    models.BooleanField(
+                        default=False, verbose_name="the State asked that it stay confidential"
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "communication",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="communications.communication",
+                    ),
+                ),
+                (
+                    "persons_addressed",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="replies",
+                        to="communications.communicationperson",
+                        verbose_name="persons addressed",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reply_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.replyclass",
+                        verbose_name="class",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reply',
-                'verbose_name_plural': 'replies',
-                'ordering': ['communication', 'received_on'],
+                "verbose_name": "reply",
+                "verbose_name_plural": "replies",
+                "ordering": ["communication", "received_on"],
             },
         ),
         migrations.CreateModel(
-            name='ReplyComment',
+            name="ReplyComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', spcomms.encryption.EncryptedTextField(verbose_name='comment')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('reply', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='communications.reply')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reply_comments', to='intake.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", spcomms.encryption.EncryptedTextField(verbose_name="comment")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="communications.reply",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reply_comments",
+                        to="intake.submission",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment on a reply',
-                'verbose_name_plural': 'comments on replies',
+                "verbose_name": "comment on a reply",
+                "verbose_name_plural": "comments on replies",
             },
         ),
         migrations.AddConstraint(
-            model_name='communicationmandate',
-            constraint=models.UniqueConstraint(fields=('communication', 'mandate'), name='communicationmandate_once'),
+            model_name="communicationmandate",
+            constraint=models.UniqueConstraint(
+                fields=("communication", "mandate"), name="communicationmandate_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communicationmandate',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('communication',), name='communicationmandate_one_lead'),
+            model_name="communicationmandate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_lead", True)),
+                fields=("communication",),
+                name="communicationmandate_one_lead",
+            ),
         ),
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(fields=['status', 'reply_due_at'], name='communicati_status_ce58d4_idx'),
+            model_name="communication",
+            index=models.Index(
+                fields=["status", "reply_due_at"], name="communicati_status_ce58d4_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(fields=['ref_year', 'type'], name='communicati_ref_yea_7affd6_idx'),
+            model_name="communication",
+            index=models.Index(fields=["ref_year", "type"], name="communicati_ref_yea_7affd6_idx"),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['UA', 'AL', 'OL'])), name='communication_type_valid'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type__in", ["UA", "AL", "OL"])),
+                name="communication_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'sent', 'abandoned'])), name='communication_status_valid'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "sent", "abandoned"])),
+                name="communication_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'fr', 'es'])), name='communication_language_valid'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "fr", "es"])),
+                name="communication_language_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.UniqueConstraint(fields=('ref_code', 'ref_year', 'ref_number'), name='communication_reference_unique'),
+            model_name="communication",
+            constraint=models.UniqueConstraint(
+                fields=("ref_code", "ref_year", "ref_number"), name="communication_reference_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ref_code__isnull', True), ('ref_number__isnull', True), ('ref_year__isnull', True)), models.Q(('ref_code__isnull', False), ('ref_number__isnull', False), ('ref_year__isnull', False)), _connector='OR'), name='communication_reference_whole'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ref_code__isnull", True),
+                        ("ref_number__isnull", True),
+                        ("ref_year__isnull", True),
+                    ),
+                    models.Q(
+                        ("ref_code__isnull", False),
+                        ("ref_number__isnull", False),
+                        ("ref_year__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="communication_reference_whole",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('ref_code__isnull', True), models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('ref_code'), 3), django.db.models.lookups.Exact(django.db.models.functions.text.Upper('ref_code'), models.F('ref_code'))), _connector='OR'), name='communication_reference_code_format'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ref_code__isnull", True),
+                    models.Q(
+                        django.db.models.lookups.Exact(
+                            django.db.models.functions.text.Length("ref_code"), 3
+                        ),
+                        django.db.models.lookups.Exact(
+                            django.db.models.functions.text.Upper("ref_code"), models.F("ref_code")
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="communication_reference_code_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('ref_number__isnull', True), ('ref_number__gte', 1), _connector='OR'), name='communication_reference_number_positive'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ref_number__isnull", True), ("ref_number__gte", 1), _connector="OR"
+                ),
+                name="communication_reference_number_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('ref_year__isnull', True), models.Q(('ref_year__gte', 1980), ('ref_year__lte', 2100)), _connector='OR'), name='communication_reference_year_plausible'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ref_year__isnull", True),
+                    models.Q(("ref_year__gte", 1980), ("ref_year__lte", 2100)),
+                    _connector="OR",
+                ),
+                name="communication_reference_year_plausible",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ref_number__isnull', False), ('reply_due_at__isnull', False), ('sent_at__isnull', False), ('status', 'sent')), models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', True)), _connector='OR'), name='communication_sent_has_date_deadline_reference'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("ref_number__isnull", False),
+                        ("reply_due_at__isnull", False),
+                        ("sent_at__isnull", False),
+                        ("status", "sent"),
+                    ),
+                    models.Q(
+                        models.Q(("status", "sent"), _negated=True), ("sent_at__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="communication_sent_has_date_deadline_reference",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('reply_due_at__isnull', True), ('reply_due_at__gt', models.F('sent_at')), _connector='OR'), name='communication_deadline_after_sending'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reply_due_at__isnull", True),
+                    ("reply_due_at__gt", models.F("sent_at")),
+                    _connector="OR",
+                ),
+                name="communication_deadline_after_sending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communication',
-            constraint=models.CheckConstraint(condition=models.Q(('follow_up_of', models.F('id')), _negated=True), name='communication_not_follow_up_of_itself'),
+            model_name="communication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("follow_up_of", models.F("id")), _negated=True),
+                name="communication_not_follow_up_of_itself",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='communicationperson',
-            constraint=models.UniqueConstraint(fields=('communication', 'person'), name='communicationperson_once'),
+            model_name="communicationperson",
+            constraint=models.UniqueConstraint(
+                fields=("communication", "person"), name="communicationperson_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nonstateactor',
-            constraint=models.UniqueConstraint(fields=('name', 'kind'), name='nonstateactor_unique_name'),
+            model_name="nonstateactor",
+            constraint=models.UniqueConstraint(
+                fields=("name", "kind"), name="nonstateactor_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nonstateactor',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['business', 'international_organisation', 'other'])), name='nonstateactor_kind_valid'),
+            model_name="nonstateactor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["business", "international_organisation", "other"])
+                ),
+                name="nonstateactor_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressee',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('country__isnull', False), ('non_state_actor__isnull', True)), models.Q(('country__isnull', True), ('non_state_actor__isnull', False)), _connector='OR'), name='addressee_state_or_non_state'),
+            model_name="addressee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("country__isnull", False), ("non_state_actor__isnull", True)),
+                    models.Q(("country__isnull", True), ("non_state_actor__isnull", False)),
+                    _connector="OR",
+                ),
+                name="addressee_state_or_non_state",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressee',
-            constraint=models.UniqueConstraint(fields=('communication', 'country'), name='addressee_state_once'),
+            model_name="addressee",
+            constraint=models.UniqueConstraint(
+                fields=("communication", "country"), name="addressee_state_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='addressee',
-            constraint=models.UniqueConstraint(fields=('communication', 'non_state_actor'), name='addressee_non_state_once'),
+            model_name="addressee",
+            constraint=models.UniqueConstraint(
+                fields=("communication", "non_state_actor"), name="addressee_non_state_once"
+            ),
         ),
     ]

@@ -5,64 +5,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Variable',
+            name="Variable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=48, unique=True, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('minimum', models.FloatField(blank=True, null=True, verbose_name='minimum')),
-                ('maximum', models.FloatField(blank=True, null=True, verbose_name='maximum')),
-                ('builtin', models.BooleanField(default=False, verbose_name='shipped with spcomms')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=48, unique=True, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("minimum", models.FloatField(blank=True, null=True, verbose_name="minimum")),
+                ("maximum", models.FloatField(blank=True, null=True, verbose_name="maximum")),
+                (
+                    "builtin",
+                    models.BooleanField(default=False, verbose_name="shipped with spcomms"),
+                ),
             ],
             options={
-                'verbose_name': 'covariate',
-                'verbose_name_plural': 'covariates',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('minimum__isnull', True), ('maximum__isnull', True), ('minimum__lte', models.F('maximum')), _connector='OR'), name='variable_range_ordered')],
+                "verbose_name": "covariate",
+                "verbose_name_plural": "covariates",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("minimum__isnull", True),
+                            ("maximum__isnull", True),
+                            ("minimum__lte", models.F("maximum")),
+                            _connector="OR",
+                        ),
+                        name="variable_range_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UPRReview',
+            name="UPRReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.PositiveSmallIntegerField(verbose_name='cycle')),
-                ('review_date', models.DateField(verbose_name='date of the review')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField(verbose_name="cycle")),
+                ("review_date", models.DateField(verbose_name="date of the review")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'UPR review',
-                'verbose_name_plural': 'UPR reviews',
-                'ordering': ['country', 'review_date'],
-                'constraints': [models.UniqueConstraint(fields=('country', 'cycle'), name='uprreview_one_per_cycle'), models.CheckConstraint(condition=models.Q(('cycle__gte', 1)), name='uprreview_cycle_positive')],
+                "verbose_name": "UPR review",
+                "verbose_name_plural": "UPR reviews",
+                "ordering": ["country", "review_date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country", "cycle"), name="uprreview_one_per_cycle"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("cycle__gte", 1)), name="uprreview_cycle_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CountryYearValue',
+            name="CountryYearValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('imported_at', models.DateTimeField(auto_now=True, verbose_name='imported at')),
-                ('origin', models.CharField(blank=True, help_text='The file or source it came from.', max_length=200, verbose_name='origin')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='country')),
-                ('variable', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='covariates.variable', verbose_name='covariate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("value", models.FloatField(verbose_name="value")),
+                ("imported_at", models.DateTimeField(auto_now=True, verbose_name="imported at")),
+                (
+                    "origin",
+                    models.CharField(
+                        blank=True,
+                        help_text="The file or source it came from.",
+                        max_length=200,
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "variable",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="covariates.variable",
+                        verbose_name="covariate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'country-year value',
-                'verbose_name_plural': 'country-year values',
-                'indexes': [models.Index(fields=['variable', 'year'], name='covariates__variabl_878a08_idx')],
-                'constraints': [models.UniqueConstraint(fields=('country', 'year', 'variable'), name='countryyearvalue_one_per_key'), models.CheckConstraint(condition=models.Q(('year__gte', 1900), ('year__lte', 2100)), name='countryyearvalue_year_plausible')],
+                "verbose_name": "country-year value",
+                "verbose_name_plural": "country-year values",
+                "indexes": [
+                    models.Index(fields=["variable", "year"], name="covariates__variabl_878a08_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("country", "year", "variable"), name="countryyearvalue_one_per_key"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 1900), ("year__lte", 2100)),
+                        name="countryyearvalue_year_plausible",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,24 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SyntheticDataset',
+            name="SyntheticDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.BigIntegerField(verbose_name='random seed')),
-                ('scale', models.FloatField(default=1.0, verbose_name='scale')),
-                ('generated_at', models.DateTimeField(auto_now_add=True, verbose_name='generated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seed", models.BigIntegerField(verbose_name="random seed")),
+                ("scale", models.FloatField(default=1.0, verbose_name="scale")),
+                (
+                    "generated_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="generated at"),
+                ),
             ],
             options={
-                'verbose_name': 'synthetic dataset',
-                'verbose_name_plural': 'synthetic datasets',
+                "verbose_name": "synthetic dataset",
+                "verbose_name_plural": "synthetic datasets",
             },
         ),
     ]

@@ -6,129 +6,328 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='IssueArea',
+            name="IssueArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('code', models.SlugField(max_length=48, unique=True, verbose_name='code')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_minority', models.BooleanField(default=False, verbose_name='minority issue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                ("code", models.SlugField(max_length=48, unique=True, verbose_name="code")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_minority", models.BooleanField(default=False, verbose_name="minority issue")),
             ],
             options={
-                'verbose_name': 'issue area',
-                'verbose_name_plural': 'issue areas',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "issue area",
+                "verbose_name_plural": "issue areas",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PerpetratorType',
+            name="PerpetratorType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('code', models.SlugField(max_length=48, unique=True, verbose_name='code')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('is_state_agent', models.BooleanField(default=False, verbose_name='State agent')),
-                ('is_business', models.BooleanField(default=False, verbose_name='business involvement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                ("code", models.SlugField(max_length=48, unique=True, verbose_name="code")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("is_state_agent", models.BooleanField(default=False, verbose_name="State agent")),
+                (
+                    "is_business",
+                    models.BooleanField(default=False, verbose_name="business involvement"),
+                ),
             ],
             options={
-                'verbose_name': 'perpetrator type',
-                'verbose_name_plural': 'perpetrator types',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "perpetrator type",
+                "verbose_name_plural": "perpetrator types",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ViolationType',
+            name="ViolationType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('code', models.SlugField(max_length=48, unique=True, verbose_name='code')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                ("code", models.SlugField(max_length=48, unique=True, verbose_name="code")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'violation type',
-                'verbose_name_plural': 'violation types',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "violation type",
+                "verbose_name_plural": "violation types",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('iso2', models.CharField(max_length=2, unique=True, verbose_name='ISO 3166-1 alpha-2')),
-                ('iso3', models.CharField(max_length=3, unique=True, verbose_name='ISO 3166-1 alpha-3')),
-                ('numeric', models.CharField(max_length=3, unique=True, verbose_name='ISO 3166-1 numeric')),
-                ('un_member', models.BooleanField(default=False, verbose_name='UN member State')),
-                ('un_regional_group', models.CharField(blank=True, choices=[('african', 'African Group'), ('asia_pacific', 'Asia-Pacific Group'), ('eastern_european', 'Eastern European Group'), ('latin_american_caribbean', 'Latin American and Caribbean Group'), ('western_european_others', 'Western European and others Group')], max_length=32, verbose_name='UN regional group')),
-                ('reporting_region', models.CharField(blank=True, choices=[('asia_pacific', 'Asia-Pacific'), ('latin_america_caribbean', 'Latin America and the Caribbean'), ('middle_east_north_africa', 'Middle East and North Africa'), ('europe_north_america_central_asia', 'Europe, North America and Central Asia'), ('africa', 'Africa')], max_length=40, verbose_name='reporting region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                (
+                    "iso2",
+                    models.CharField(max_length=2, unique=True, verbose_name="ISO 3166-1 alpha-2"),
+                ),
+                (
+                    "iso3",
+                    models.CharField(max_length=3, unique=True, verbose_name="ISO 3166-1 alpha-3"),
+                ),
+                (
+                    "numeric",
+                    models.CharField(max_length=3, unique=True, verbose_name="ISO 3166-1 numeric"),
+                ),
+                ("un_member", models.BooleanField(default=False, verbose_name="UN member State")),
+                (
+                    "un_regional_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("african", "African Group"),
+                            ("asia_pacific", "Asia-Pacific Group"),
+                            ("eastern_european", "Eastern European Group"),
+                            ("latin_american_caribbean", "Latin American and Caribbean Group"),
+                            ("western_european_others", "Western European and others Group"),
+                        ],
+                        max_length=32,
+                        verbose_name="UN regional group",
+                    ),
+                ),
+                (
+                    "reporting_region",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("asia_pacific", "Asia-Pacific"),
+                            ("latin_america_caribbean", "Latin America and the Caribbean"),
+                            ("middle_east_north_africa", "Middle East and North Africa"),
+                            (
+                                "europe_north_america_central_asia",
+                                "Europe, North America and Central Asia",
+                            ),
+                            ("africa", "Africa"),
+                        ],
+                        max_length=40,
+                        verbose_name="reporting region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name_en'],
-                'constraints': [models.CheckConstraint(condition=models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('iso3'), 3), django.db.models.lookups.Exact(django.db.models.functions.text.Upper('iso3'), models.F('iso3'))), name='country_iso3_three_capitals'), models.CheckConstraint(condition=models.Q(django.db.models.lookups.Exact(django.db.models.functions.text.Length('iso2'), 2), django.db.models.lookups.Exact(django.db.models.functions.text.Upper('iso2'), models.F('iso2'))), name='country_iso2_two_capitals'), models.CheckConstraint(condition=models.Q(('un_regional_group__in', ['african', 'asia_pacific', 'eastern_european', 'latin_american_caribbean', 'western_european_others', ''])), name='country_un_regional_group_valid'), models.CheckConstraint(condition=models.Q(('reporting_region__in', ['asia_pacific', 'latin_america_caribbean', 'middle_east_north_africa', 'europe_north_america_central_asia', 'africa', ''])), name='country_reporting_region_valid')],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name_en"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Length("iso3"), 3
+                            ),
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Upper("iso3"), models.F("iso3")
+                            ),
+                        ),
+                        name="country_iso3_three_capitals",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Length("iso2"), 2
+                            ),
+                            django.db.models.lookups.Exact(
+                                django.db.models.functions.text.Upper("iso2"), models.F("iso2")
+                            ),
+                        ),
+                        name="country_iso2_two_capitals",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "un_regional_group__in",
+                                [
+                                    "african",
+                                    "asia_pacific",
+                                    "eastern_european",
+                                    "latin_american_caribbean",
+                                    "western_european_others",
+                                    "",
+                                ],
+                            )
+                        ),
+                        name="country_un_regional_group_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "reporting_region__in",
+                                [
+                                    "asia_pacific",
+                                    "latin_america_caribbean",
+                                    "middle_east_north_africa",
+                                    "europe_north_america_central_asia",
+                                    "africa",
+                                    "",
+                                ],
+                            )
+                        ),
+                        name="country_reporting_region_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mandate',
+            name="Mandate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='short code')),
-                ('kind', models.CharField(choices=[('sr', 'Special Rapporteur'), ('wg', 'Working Group'), ('ie', 'Independent Expert')], max_length=2, verbose_name='kind')),
-                ('established', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year established')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="short code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sr", "Special Rapporteur"),
+                            ("wg", "Working Group"),
+                            ("ie", "Independent Expert"),
+                        ],
+                        max_length=2,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "established",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year established"
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'mandate',
-                'verbose_name_plural': 'mandates',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['sr', 'wg', 'ie'])), name='mandate_kind_valid'), models.CheckConstraint(condition=models.Q(('established__isnull', True), models.Q(('established__gte', 1945), ('established__lte', 2100)), _connector='OR'), name='mandate_established_plausible')],
+                "verbose_name": "mandate",
+                "verbose_name_plural": "mandates",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["sr", "wg", "ie"])),
+                        name="mandate_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("established__isnull", True),
+                            models.Q(("established__gte", 1945), ("established__lte", 2100)),
+                            _connector="OR",
+                        ),
+                        name="mandate_established_plausible",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReplyClass',
+            name="ReplyClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_fr', models.CharField(max_length=200, verbose_name='name (French)')),
-                ('name_es', models.CharField(max_length=200, verbose_name='name (Spanish)')),
-                ('code', models.SlugField(max_length=48, unique=True, verbose_name='code')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('group', models.CharField(choices=[('no_or_immaterial', 'No or immaterial reply'), ('rejected_without_investigation', 'Rejection without evidence of investigation'), ('rejected_with_investigation', 'Rejection with information on an investigation'), ('responsive_incomplete', 'Responsive but incomplete'), ('steps_taken', 'Steps taken'), ('pending', 'Pending translation')], max_length=40, verbose_name='group')),
-                ('substantive', models.BooleanField(default=True, help_text='False for a reply that says nothing of substance.', verbose_name='substantive')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_fr", models.CharField(max_length=200, verbose_name="name (French)")),
+                ("name_es", models.CharField(max_length=200, verbose_name="name (Spanish)")),
+                ("code", models.SlugField(max_length=48, unique=True, verbose_name="code")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("no_or_immaterial", "No or immaterial reply"),
+                            (
+                                "rejected_without_investigation",
+                                "Rejection without evidence of investigation",
+                            ),
+                            (
+                                "rejected_with_investigation",
+                                "Rejection with information on an investigation",
+                            ),
+                            ("responsive_incomplete", "Responsive but incomplete"),
+                            ("steps_taken", "Steps taken"),
+                            ("pending", "Pending translation"),
+                        ],
+                        max_length=40,
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "substantive",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False for a reply that says nothing of substance.",
+                        verbose_name="substantive",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reply class',
-                'verbose_name_plural': 'reply classes',
-                'ordering': ['position', 'code'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('group__in', ['no_or_immaterial', 'rejected_without_investigation', 'rejected_with_investigation', 'responsive_incomplete', 'steps_taken', 'pending'])), name='replyclass_group_valid')],
+                "verbose_name": "reply class",
+                "verbose_name_plural": "reply classes",
+                "ordering": ["position", "code"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "group__in",
+                                [
+                                    "no_or_immaterial",
+                                    "rejected_without_investigation",
+                                    "rejected_with_investigation",
+                                    "responsive_incomplete",
+                                    "steps_taken",
+                                    "pending",
+                                ],
+                            )
+                        ),
+                        name="replyclass_group_valid",
+                    )
+                ],
             },
         ),
     ]

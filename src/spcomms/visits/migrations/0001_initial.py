@@ -5,91 +5,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisitRequest',
+            name="VisitRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_on', models.DateField(verbose_name='requested on')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('reminded', 'Reminder sent'), ('accepted', 'Accepted'), ('dates_proposed', 'Dates proposed'), ('carried_out', 'Carried out'), ('postponed', 'Postponed'), ('refused', 'Refused'), ('no_reply', 'No reply')], default='requested', max_length=16, verbose_name='status')),
-                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='accepted on')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='visit from')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='visit to')),
-                ('statement_url', models.URLField(blank=True, verbose_name='end-of-mission statement')),
-                ('report_symbol', models.CharField(blank=True, max_length=60, verbose_name='report symbol')),
-                ('report_url', models.URLField(blank=True, verbose_name='report')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='State')),
-                ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.mandate', verbose_name='mandate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_on", models.DateField(verbose_name="requested on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("reminded", "Reminder sent"),
+                            ("accepted", "Accepted"),
+                            ("dates_proposed", "Dates proposed"),
+                            ("carried_out", "Carried out"),
+                            ("postponed", "Postponed"),
+                            ("refused", "Refused"),
+                            ("no_reply", "No reply"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "accepted_on",
+                    models.DateField(blank=True, null=True, verbose_name="accepted on"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="visit from")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="visit to")),
+                (
+                    "statement_url",
+                    models.URLField(blank=True, verbose_name="end-of-mission statement"),
+                ),
+                (
+                    "report_symbol",
+                    models.CharField(blank=True, max_length=60, verbose_name="report symbol"),
+                ),
+                ("report_url", models.URLField(blank=True, verbose_name="report")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                        verbose_name="State",
+                    ),
+                ),
+                (
+                    "mandate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.mandate",
+                        verbose_name="mandate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit request',
-                'verbose_name_plural': 'visit requests',
-                'ordering': ['-requested_on'],
+                "verbose_name": "visit request",
+                "verbose_name_plural": "visit requests",
+                "ordering": ["-requested_on"],
             },
         ),
         migrations.CreateModel(
-            name='VisitEvent',
+            name="VisitEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('reminded', 'Reminder sent'), ('accepted', 'Accepted'), ('dates_proposed', 'Dates proposed'), ('carried_out', 'Carried out'), ('postponed', 'Postponed'), ('refused', 'Refused'), ('no_reply', 'No reply')], max_length=16, verbose_name='status')),
-                ('on', models.DateField(verbose_name='on')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='visits.visitrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("reminded", "Reminder sent"),
+                            ("accepted", "Accepted"),
+                            ("dates_proposed", "Dates proposed"),
+                            ("carried_out", "Carried out"),
+                            ("postponed", "Postponed"),
+                            ("refused", "Refused"),
+                            ("no_reply", "No reply"),
+                        ],
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="on")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="visits.visitrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'visit request event',
-                'verbose_name_plural': 'visit request events',
-                'ordering': ['request', 'on'],
+                "verbose_name": "visit request event",
+                "verbose_name_plural": "visit request events",
+                "ordering": ["request", "on"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('status', models.CharField(choices=[('not_assessed', 'Not assessed'), ('not_implemented', 'Not implemented'), ('partially', 'Partially implemented'), ('implemented', 'Implemented')], default='not_assessed', max_length=16, verbose_name='follow-up status')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='reviewed on')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='visits.visitrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_assessed", "Not assessed"),
+                            ("not_implemented", "Not implemented"),
+                            ("partially", "Partially implemented"),
+                            ("implemented", "Implemented"),
+                        ],
+                        default="not_assessed",
+                        max_length=16,
+                        verbose_name="follow-up status",
+                    ),
+                ),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, null=True, verbose_name="reviewed on"),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="visits.visitrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'verbose_name_plural': 'recommendations',
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
             },
         ),
         migrations.CreateModel(
-            name='StandingInvitation',
+            name="StandingInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('extended_on', models.DateField(verbose_name='extended on')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.country', verbose_name='State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("extended_on", models.DateField(verbose_name="extended on")),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.country",
+                        verbose_name="State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standing invitation',
-                'verbose_name_plural': 'standing invitations',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_on__isnull', True)), fields=('country',), name='standinginvitation_one_open_per_state'), models.CheckConstraint(condition=models.Q(('withdrawn_on__isnull', True), ('withdrawn_on__gte', models.F('extended_on')), _connector='OR'), name='standinginvitation_withdrawn_after_extended')],
+                "verbose_name": "standing invitation",
+                "verbose_name_plural": "standing invitations",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_on__isnull", True)),
+                        fields=("country",),
+                        name="standinginvitation_one_open_per_state",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("withdrawn_on__isnull", True),
+                            ("withdrawn_on__gte", models.F("extended_on")),
+                            _connector="OR",
+                        ),
+                        name="standinginvitation_withdrawn_after_extended",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='visitrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'reminded', 'accepted', 'dates_proposed', 'carried_out', 'postponed', 'refused', 'no_reply'])), name='visit_status_valid'),
+            model_name="visitrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "requested",
+                            "reminded",
+                            "accepted",
+                            "dates_proposed",
+                            "carried_out",
+                            "postponed",
+                            "refused",
+                            "no_reply",
+                        ],
+                    )
+                ),
+                name="visit_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='visit_dates_ordered'),
+            model_name="visitrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="visit_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_on__isnull', True), ('accepted_on__gte', models.F('requested_on')), _connector='OR'), name='visit_accepted_after_request'),
+            model_name="visitrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("accepted_on__isnull", True),
+                    ("accepted_on__gte", models.F("requested_on")),
+                    _connector="OR",
+                ),
+                name="visit_accepted_after_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='visitrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'carried_out'), _negated=True), models.Q(('end_date__isnull', False), ('start_date__isnull', False)), _connector='OR'), name='visit_carried_out_has_dates'),
+            model_name="visitrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "carried_out"), _negated=True),
+                    models.Q(("end_date__isnull", False), ("start_date__isnull", False)),
+                    _connector="OR",
+                ),
+                name="visit_carried_out_has_dates",
+            ),
         ),
     ]

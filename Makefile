@@ -1,0 +1,58 @@
+# One entry point: `make demo` serves the demonstration, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/spcomms
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test test-sqlite test-postgres check bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Debian packages the tests need: chromium for the browser tests.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	$(BIN)/spcomms demo
+
+test: $(STAMP) system-deps
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -m spcomms.core.pgcheck "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ "$$SPCOMMS_REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL does not answer at $(PG_URL) and SPCOMMS_REQUIRE_POSTGRES=1: failing."; exit 1; \
+	else \
+		echo "PostgreSQL does not answer at $(PG_URL): the PostgreSQL run was SKIPPED (set SPCOMMS_REQUIRE_POSTGRES=1 to make this an error)."; \
+	fi
+
+test-sqlite: $(STAMP)
+	@echo "== tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	@echo "== tests on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src
+	env -u DATABASE_URL $(BIN)/spcomms makemigrations --check --dry-run
+	SPCOMMS_ENV=production SPCOMMS_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		SPCOMMS_ALLOWED_HOSTS=spcomms.example.org $(BIN)/spcomms check --deploy --fail-level WARNING
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""Shared fixtures: reference data and one named persona per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from spcomms.accounts.models import Role, User
+from spcomms.reference.models import Mandate
+from spcomms.reference.services import reference_load
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture
+def reference(db: None) -> None:
+    """Countries, regions, mandates and vocabularies, as shipped."""
+    reference_load()
+
+
+def _persona(username: str, role: Role, **extra: object) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+
+
+@pytest.fixture
+def secretariat_officer(reference: None) -> User:
+    return _persona("sofia.secretariat", Role.SECRETARIAT, is_staff=True)
+
+
+@pytest.fixture
+def mandate_holder(reference: None) -> User:
+    user = _persona("mara.rapporteur", Role.MANDATE_HOLDER)
+    user.mandates.add(Mandate.objects.get(code="sr-hrd"))
+    return user
+
+
+@pytest.fixture
+def researcher(reference: None) -> User:
+    return _persona("rafael.researcher", Role.RESEARCHER)
+
+
+@pytest.fixture
+def administrator(reference: None) -> User:
+    return _persona("ada.admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
