@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import MutableMapping
+from pathlib import Path
 
 
 def resolve(argv: list[str]) -> list[str]:
@@ -22,6 +24,15 @@ def resolve(argv: list[str]) -> list[str]:
     return argv
 
 
+def demo_environment(environ: MutableMapping[str, str]) -> None:
+    """The demonstration runs in demo mode on its own SQLite file, so that it never
+    writes synthetic data into a real database by accident."""
+    environ.setdefault("SPCOMMS_ENV", "demo")
+    if "DATABASE_URL" not in environ:
+        var_dir = Path(environ.get("SPCOMMS_VAR_DIR", Path.cwd() / "var"))
+        environ["DATABASE_URL"] = f"sqlite:///{var_dir.resolve() / 'demo.sqlite3'}"
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spcomms.settings")
     from django.core.management import execute_from_command_line
@@ -29,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
     from spcomms.core.env import ConfigurationError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["demo"]:
+        demo_environment(os.environ)
     try:
         import django
 
