@@ -32,6 +32,22 @@ class Gender(models.TextChoices):
     NOT_STATED = "not_stated", _("Not stated")
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def with_mention_count(self) -> PersonQuerySet:
+        """Annotate ``mention_count``: the sent communications that name each person.
+
+        It is counted from the links every time, never stored, so it cannot drift
+        from the record.
+        """
+        return self.annotate(
+            mention_count=models.Count(
+                "mentions__communication",
+                filter=models.Q(mentions__communication__status="sent"),
+                distinct=True,
+            )
+        )
+
+
 class Person(models.Model):
     key = models.UUIDField(
         _("pseudonymous key"),
@@ -73,6 +89,8 @@ class Person(models.Model):
         related_name="merged_persons",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")

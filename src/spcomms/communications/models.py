@@ -335,6 +335,11 @@ class CommunicationPerson(models.Model):
     def __str__(self) -> str:
         return f"{self.person} in {self.communication}"
 
+    @property
+    def business_involved(self) -> bool:
+        """Derived from the perpetrator types: true when any of them is a business."""
+        return any(perpetrator.is_business for perpetrator in self.perpetrators.all())
+
 
 class Reply(models.Model):
     communication = models.ForeignKey(
