@@ -48,7 +48,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
 	env -u DATABASE_URL $(BIN)/spcomms makemigrations --check --dry-run
-	SPCOMMS_ENV=production SPCOMMS_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/spcomms SPCOMMS_ENV=production SPCOMMS_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		SPCOMMS_ALLOWED_HOSTS=spcomms.example.org $(BIN)/spcomms check --deploy --fail-level WARNING
 
 bench: $(STAMP)

@@ -64,9 +64,46 @@ def test_the_deployment_check_is_clean_under_production_settings(tmp_path: Path)
         SPCOMMS_ENV="production",
         SPCOMMS_SECRET_KEY=STRONG,
         SPCOMMS_ALLOWED_HOSTS="spcomms.example.org",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/spcomms",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SPCOMMS_TLS": "0"}, "spcomms.E002"),
+        ({}, "spcomms.W001"),  # SQLite in production
+    ],
+)
+def test_the_deployment_check_flags_unsafe_combinations(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = run_spcomms(
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SPCOMMS_ENV="production",
+        SPCOMMS_SECRET_KEY=STRONG,
+        SPCOMMS_ALLOWED_HOSTS="spcomms.example.org",
+        **env,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_keys_inside_the_media_folder_are_an_error(tmp_path: Path) -> None:
+    result = run_spcomms(
+        tmp_path,
+        "check",
+        SPCOMMS_MEDIA_DIR=str(tmp_path / "media"),
+        SPCOMMS_KEY_DIR=str(tmp_path / "media" / "keys"),
+    )
+    assert result.returncode != 0
+    assert "spcomms.E001" in result.stderr
 
 
 def test_a_malformed_boolean_names_the_variable(tmp_path: Path) -> None:
