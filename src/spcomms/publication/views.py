@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from spcomms.communications.models import Communication
-from spcomms.reference.models import Country
+from spcomms.communications.models import Addressee, Communication, Reply
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,6 +15,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "publication/home.html",
         {
             "published_count": published.count(),
-            "state_count": Country.objects.filter(un_member=True).count(),
+            "states_addressed_count": Addressee.objects.filter(
+                communication__in=published, country__isnull=False, is_copy=False
+            )
+            .values("country")
+            .distinct()
+            .count(),
+            "replies_count": Reply.objects.filter(
+                communication__in=published, confidential=False
+            ).count(),
         },
     )
