@@ -123,26 +123,33 @@ def _term_rows(model: type[Any], entries: list[list[Any]]) -> list[Any]:
     return rows
 
 
+def _add_missing(model: type[Any], rows: list[Any]) -> int:
+    """Insert the rows whose unique key is not taken yet; return how many were added."""
+    before = model.objects.count()
+    model.objects.bulk_create(rows, ignore_conflicts=True)
+    added: int = model.objects.count() - before
+    return added
+
+
 @transaction.atomic
 def reference_load() -> LoadReport:
     """Add every shipped country, mandate and vocabulary term that is missing."""
-    countries = Country.objects.bulk_create(country_rows(), ignore_conflicts=True)
-    mandates = Mandate.objects.bulk_create(
+    countries = _add_missing(Country, country_rows())
+    mandates = _add_missing(
+        Mandate,
         [
             Mandate(code=code, kind=kind, established=year, name_en=en, name_fr=fr, name_es=es)
             for code, kind, year, en, fr, es in json.loads(_data_file("mandates.json"))
         ],
-        ignore_conflicts=True,
     )
     vocabularies = json.loads(_data_file("vocabularies.json"))
-    terms = 0
-    for model, key in (
-        (ViolationType, "violation_types"),
-        (PerpetratorType, "perpetrator_types"),
-        (IssueArea, "issue_areas"),
-        (ReplyClass, "reply_classes"),
-    ):
-        terms += len(
-            model.objects.bulk_create(_term_rows(model, vocabularies[key]), ignore_conflicts=True)
+    terms = sum(
+        _add_missing(model, _term_rows(model, vocabularies[key]))
+        for model, key in (
+            (ViolationType, "violation_types"),
+            (PerpetratorType, "perpetrator_types"),
+            (IssueArea, "issue_areas"),
+            (ReplyClass, "reply_classes"),
         )
-    return LoadReport(countries=len(countries), mandates=len(mandates), terms=terms)
+    )
+    return LoadReport(countries=countries, mandates=mandates, terms=terms)
