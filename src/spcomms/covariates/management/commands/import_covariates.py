@@ -1,0 +1,190 @@
+"""``spcomms import covariates FILE``: import country-year covariates from a CSV file.
+
+The format (spcomms CSV, World Bank indicator CSV, V-Dem) is told from the
+header; see docs/import.md. The whole file is checked first and nothing is
+written unless all of it is valid.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, gettext_noop, ngettext
+from tqdm import tqdm
+
+from spcomms.covariates.formats import FileFormat, Problem, Skipped, SkipReason
+from spcomms.covariates.models import MAX_YEAR, MIN_YEAR
+from spcomms.covariates.services import CovariateImportError, ImportReport, covariates_import
+
+PROBLEM_LIMIT = 50
+CODE_LIMIT = 10
+
+
+class Command(BaseCommand):
+    help = gettext_noop(
+        "Import country-year covariates from a spcomms CSV, a World Bank indicator CSV or a "
+        "V-Dem country-year CSV. The whole file is checked first; nothing is written unless "
+        "all of it is valid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.description = gettext(self.help)
+        parser.add_argument("file", type=Path, help=gettext("The CSV file to import."))
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=[choice.value for choice in FileFormat],
+            help=gettext("The file's format, when it cannot be told from the header."),
+        )
+        parser.add_argument(
+            "--indicator",
+            help=gettext(
+                "World Bank files: the indicator code (e.g. DT.ODA.ODAT.CD). Required for a "
+                "long file whose name is not the indicator code; for a wide file, imports only "
+                "this indicator's rows."
+            ),
+        )
+        parser.add_argument(
+            "--variable",
+            help=gettext("World Bank files: store the indicator as this existing variable."),
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        file_format: str | None,
+        indicator: str | None,
+        variable: str | None,
+        **options: Any,
+    ) -> None:
+        try:
+            report = covariates_import(
+                path=file,
+                file_format=FileFormat(file_format) if file_format else None,
+                indicator=indicator,
+                variable=variable,
+                progress=self.progress,
+            )
+        except CovariateImportError as error:
+            raise CommandError(refusal(file.name, error.problems)) from None
+        self.stdout.write(summary(report))
+
+    @contextmanager
+    def progress(
+        self, *, description: str, total: int, unit: str
+    ) -> Iterator[Callable[[int], object]]:
+        """A progress bar on a terminal; nothing when output goes to a file or a CI log."""
+        on_terminal = self.stderr.isatty() and sys.stderr.isatty()
+        with tqdm(
+            total=total,
+            desc=description,
+            unit=unit,
+            unit_scale=True,
+            leave=False,
+            file=sys.stderr,
+            disable=not on_terminal,
+        ) as bar:
+            yield bar.update
+
+
+def refusal(file_name: str, problems: list[Problem]) -> str:
+    """Every problem (up to a limit), one per line, under a line that says nothing was written."""
+    lines = [
+        ngettext(
+            "%(file)s was not imported and nothing was written: %(count)d problem.",
+            "%(file)s was not imported and nothing was written: %(count)d problems.",
+            len(problems),
+        )
+        % {"file": file_name, "count": len(problems)}
+    ]
+    lines.extend(f"  {problem}" for problem in problems[:PROBLEM_LIMIT])
+    if len(problems) > PROBLEM_LIMIT:
+        lines.append(
+            "  " + gettext("… and %(count)d more.") % {"count": len(problems) - PROBLEM_LIMIT}
+        )
+    lines.append(gettext("Correct the file and import it again."))
+    return "\n".join(lines)
+
+
+def _codes(codes: set[str]) -> str:
+    shown = sorted(codes)
+    text = ", ".join(shown[:CODE_LIMIT])
+    return text + (", …" if len(shown) > CODE_LIMIT else "")
+
+
+def _skipped(reason: SkipReason, entry: Skipped) -> str:
+    values = {"rows": entry.rows, "count": len(entry.codes), "codes": _codes(entry.codes)}
+    if reason == SkipReason.AGGREGATE:
+        text = ngettext(
+            "%(rows)d rows of %(count)d World Bank aggregate (%(codes)s)",
+            "%(rows)d rows of %(count)d World Bank aggregates (%(codes)s)",
+            len(entry.codes),
+        )
+    elif reason == SkipReason.NOT_ISO:
+        text = ngettext(
+            "%(rows)d rows of %(count)d code not in ISO 3166 (%(codes)s)",
+            "%(rows)d rows of %(count)d codes not in ISO 3166 (%(codes)s)",
+            len(entry.codes),
+        )
+    elif reason == SkipReason.OTHER_INDICATOR:
+        text = ngettext(
+            "%(rows)d rows of %(count)d other indicator (%(codes)s)",
+            "%(rows)d rows of %(count)d other indicators (%(codes)s)",
+            len(entry.codes),
+        )
+    else:
+        text = gettext("%(rows)d rows of years outside %(minimum)d to %(maximum)d")
+    return text % {**values, "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+
+
+def summary(report: ImportReport) -> str:
+    """One line saying what the import did."""
+    source = report.file_format.label
+    if report.indicator:
+        source = f"{source}, {report.indicator}"
+    totals = report.totals
+    parts = [
+        gettext(
+            "Imported %(file)s (%(source)s): %(rows)d rows, %(values)d values: %(created)d "
+            "created, %(updated)d updated, %(unchanged)d unchanged."
+        )
+        % {
+            "file": report.file_name,
+            "source": source,
+            "rows": report.rows,
+            "values": report.values,
+            "created": totals.created,
+            "updated": totals.updated,
+            "unchanged": totals.unchanged,
+        }
+    ]
+    if report.aid_dependency is not None:
+        aid = report.aid_dependency
+        parts.append(
+            gettext(
+                "Aid dependency: %(created)d created, %(updated)d updated, %(unchanged)d "
+                "unchanged, %(removed)d removed."
+            )
+            % {
+                "created": aid.created,
+                "updated": aid.updated,
+                "unchanged": aid.unchanged,
+                "removed": aid.removed,
+            }
+        )
+    if report.skipped:
+        parts.append(
+            gettext("Skipped: %(what)s.")
+            % {
+                "what": "; ".join(
+                    _skipped(reason, entry) for reason, entry in sorted(report.skipped.items())
+                )
+            }
+        )
+    return " ".join(parts)
