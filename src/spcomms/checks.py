@@ -31,7 +31,7 @@ def keys_outside_served_folders(**kwargs: Any) -> list[CheckMessage]:
             ("MEDIA_ROOT", settings.MEDIA_ROOT),
             ("STATIC_ROOT", settings.STATIC_ROOT),
         )
-        if _inside(key_dir, Path(folder))
+        if folder and _inside(key_dir, Path(folder))
     ]
 
 

@@ -149,7 +149,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Outside production, static files are served from the app folders (WhiteNoise finders).
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 MEDIA_ROOT = Path(os.environ.get("SPCOMMS_MEDIA_DIR", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models as django_models
 
 from spcomms.visits import models
 
@@ -15,6 +16,7 @@ class RecommendationInline(admin.StackedInline[models.Recommendation, models.Vis
 
 @admin.register(models.VisitRequest)
 class VisitRequestAdmin(admin.ModelAdmin[models.VisitRequest]):
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
     list_display = ["country", "mandate", "requested_on", "status", "start_date"]
     list_filter = ["status", "mandate"]
     autocomplete_fields = ["country"]
