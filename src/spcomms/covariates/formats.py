@@ -245,7 +245,7 @@ def parse_file(
                 variable=variable,
             )
         except NotUtf8 as error:
-            parsed.problems = [
+            parsed.problems.append(
                 Problem(
                     error.line,
                     None,
@@ -254,8 +254,8 @@ def parse_file(
                         "UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and import it again."
                     )
                     % {"byte": error.byte},
-                ),
-            ]
+                )
+            )
         except csv.Error as error:
             parsed.problem(
                 reader.line_num,
@@ -467,16 +467,18 @@ def _value(text: str, bounds: Bounds, line: int, column: str, parsed: Parsed) ->
     return number
 
 
-def _unknown_column(name: str, lookups: Lookups) -> str:
+def _variable_hint(name: str, lookups: Lookups) -> str:
     close = difflib.get_close_matches(name.lower(), list(lookups.variables), n=1)
     if close:
-        return gettext(
-            "no variable has this code. Did you mean %(suggestion)s? An administrator can add "
-            "new variables."
-        ) % {"suggestion": close[0]}
+        return gettext("Did you mean %(suggestion)s?") % {"suggestion": close[0]}
+    return gettext("Known codes: %(codes)s.") % {"codes": ", ".join(sorted(lookups.variables))}
+
+
+def _unknown_column(name: str, lookups: Lookups) -> str:
     return gettext(
-        "no variable has this code. Known codes: %(codes)s. An administrator can add new variables."
-    ) % {"codes": ", ".join(sorted(lookups.variables))}
+        "unknown column: no variable has the code %(code)s. %(hint)s An administrator can add "
+        "new variables."
+    ) % {"code": name, "hint": _variable_hint(name, lookups)}
 
 
 def _parse_spcomms(
@@ -665,8 +667,10 @@ def _target(
         parsed.problem(
             line,
             None,
-            gettext("there is no variable %(code)s. %(hint)s")
-            % {"code": code, "hint": _unknown_column(code, lookups)},
+            gettext(
+                "there is no variable %(code)s. %(hint)s An administrator can add new variables."
+            )
+            % {"code": code, "hint": _variable_hint(code, lookups)},
         )
         return None
     return lookups.variables[code]
