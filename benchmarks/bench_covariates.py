@@ -66,6 +66,7 @@ def measure() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from spcomms.covariates.services import covariates_import
     from spcomms.reference.services import reference_load
@@ -73,7 +74,7 @@ def measure() -> None:
     call_command("migrate", verbosity=0)
     reference_load()
     baseline = _peak_megabytes()
-    print("covariates import, fresh SQLite database")
+    print(f"covariates import, fresh {connection.display_name} database")
     print(f"  {'file':<36}{'rows':>8}{'values':>9}{'seconds':>9}{'rows/s':>10}{'values/s':>10}")
     seen: set[str] = set()
     for name in FILES:
