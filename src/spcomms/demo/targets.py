@@ -18,7 +18,7 @@ from typing import Literal
 Kind = Literal["share", "count", "mean"]
 
 A_HRC_31_55 = "A/HRC/31/55 (2016), paras. 5-6: 209 communications, 1 Dec 2014 - 30 Nov 2015"
-PICCONE = "Piccone (2010/2012), Catalysts for Rights: about 9,000 communications, 2004-2008"
+PICCONE = "Piccone (2010/2012), Catalysts for Rights: about 9,000 communications over five years"
 SPANNAGEL = "Spannagel (2019), HRD Hub working paper 7: 471 assessed cases"
 SPANNAGEL_FIG2 = "Spannagel (2019), Figure 2: 89 survey answers"
 SPANNAGEL_DB = "Spannagel (2019): about 12,000 cases in some 4,500 communications, 2000-2016"
