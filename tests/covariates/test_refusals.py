@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from spcomms.audit.models import AuditEvent
+from spcomms.covariates import services
 from spcomms.covariates.formats import FileFormat
 from spcomms.covariates.models import CountryYearValue, Variable
 from spcomms.covariates.services import CovariateImportError, covariates_import
@@ -100,6 +101,11 @@ BAD_FILES = {
     ),
     "utf-16 file": Bad(
         "country,year,polity\nKEN,2015,5\n", "line 1: the file is not UTF-8", encoding="utf-16"
+    ),
+    "spreadsheet": Bad(
+        b"PK\x03\x04\x14\x00\x06\x00",
+        "this is a spreadsheet (.xlsx or .ods), not a CSV file. Save it as CSV UTF-8",
+        name="covariates.xlsx",
     ),
     "empty file": Bad(b"", "the file is empty: there is no header and no data."),
     "blank file with a byte order mark": Bad(b"\xef\xbb\xbf\n\n", "the file is empty"),
@@ -252,3 +258,26 @@ def test_it_says_when_the_file_does_not_exist(reference: None, tmp_path: Path) -
         covariates_import(path=tmp_path / "missing.csv")
 
     assert "there is no file at" in str(refused.value.problems[0])
+
+
+def test_a_clash_with_a_concurrent_import_is_refused_cleanly(
+    reference: None, write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another import stores the same key between our check and our write."""
+    real_insert = services._insert
+
+    def racing_insert(rows: list[services.NewValue], **kwargs: object) -> None:
+        country_id, year, variable_id, _value = rows[0]
+        CountryYearValue.objects.create(
+            country_id=country_id, year=year, variable_id=variable_id, value=1, origin="other.csv"
+        )
+        real_insert(rows, **kwargs)  # type: ignore[arg-type]  # passes the caller's keywords on
+
+    monkeypatch.setattr(services, "_insert", racing_insert)
+
+    with pytest.raises(CovariateImportError) as refused:
+        covariates_import(path=write_file("country,year,polity\nKEN,2015,9\n"))
+
+    assert "Import it again" in str(refused.value.problems[0])
+    assert not CountryYearValue.objects.exists()
+    assert not AuditEvent.objects.exists()

@@ -90,6 +90,8 @@ MISSING_MARKERS = {
     FileFormat.VDEM: frozenset({"", "NA"}),
 }
 
+# Spreadsheet files (.xlsx, .ods) are ZIP archives, which start with these bytes.
+SPREADSHEET_MAGIC = b"PK\x03\x04"
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 INDICATOR_CODE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)+$")
 
@@ -233,36 +235,66 @@ def parse_file(
 ) -> Parsed:
     """Read and check a whole covariate file."""
     parsed = Parsed(file_format=file_format)
-    with path.open("rb") as handle:
-        reader = csv.reader(decoded_lines(handle, advance), strict=True)
-        try:
-            _parse(
-                path,
-                reader,
-                parsed,
-                lookups=lookups,
-                indicator=indicator,
-                variable=variable,
-            )
-        except NotUtf8 as error:
-            parsed.problems.append(
-                Problem(
-                    error.line,
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(SPREADSHEET_MAGIC)) == SPREADSHEET_MAGIC:
+                parsed.problem(
+                    None,
                     None,
                     gettext(
-                        "the file is not UTF-8 (byte 0x%(byte)02X cannot be read). Re-save it as "
-                        "UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and import it again."
-                    )
-                    % {"byte": error.byte},
+                        "this is a spreadsheet (.xlsx or .ods), not a CSV file. Save it as CSV "
+                        "UTF-8 and import that file."
+                    ),
                 )
-            )
-        except csv.Error as error:
-            parsed.problem(
-                reader.line_num,
-                None,
-                gettext("the file cannot be read as CSV (%(error)s).") % {"error": error},
-            )
+                return parsed
+            handle.seek(0)
+            _read(path, handle, parsed, lookups, indicator, variable, advance)
+    except OSError as error:
+        parsed.problem(
+            None,
+            None,
+            gettext("the file cannot be opened (%(error)s).") % {"error": error.strerror},
+        )
     return parsed
+
+
+def _read(
+    path: Path,
+    handle: BinaryIO,
+    parsed: Parsed,
+    lookups: Lookups,
+    indicator: str | None,
+    variable: str | None,
+    advance: Callable[[int], object],
+) -> None:
+    reader = csv.reader(decoded_lines(handle, advance), strict=True)
+    try:
+        _parse(
+            path,
+            reader,
+            parsed,
+            lookups=lookups,
+            indicator=indicator,
+            variable=variable,
+        )
+    except NotUtf8 as error:
+        parsed.problems.append(
+            Problem(
+                error.line,
+                None,
+                gettext(
+                    "the file is not UTF-8 (byte 0x%(byte)02X cannot be read). Re-save it as "
+                    "UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and import it again."
+                )
+                % {"byte": error.byte},
+            )
+        )
+    except csv.Error as error:
+        parsed.problem(
+            reader.line_num,
+            None,
+            gettext("the file cannot be read as CSV (%(error)s).") % {"error": error},
+        )
 
 
 def _parse(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -29,6 +29,7 @@ from spcomms.covariates.formats import (
     FileFormat,
     Lookups,
     Observation,
+    Parsed,
     Problem,
     Skipped,
     SkipReason,
@@ -317,6 +318,48 @@ def covariates_import(
     if parsed.problems or parsed.file_format is None:
         raise CovariateImportError(parsed.problems)
     origin = path.name[:ORIGIN_LENGTH]
+    try:
+        by_variable, aid = _write(
+            parsed,
+            file_format=parsed.file_format,
+            origin=origin,
+            actor=actor,
+            progress=progress,
+        )
+    except IntegrityError:
+        raise CovariateImportError(
+            [
+                Problem(
+                    None,
+                    None,
+                    gettext(
+                        "another change to the same values was saved while this file was being "
+                        "imported, so nothing of this file was written. Import it again."
+                    ),
+                )
+            ]
+        ) from None
+    return ImportReport(
+        file_name=path.name,
+        file_format=parsed.file_format,
+        indicator=parsed.indicator,
+        rows=parsed.rows,
+        values=len(parsed.observations),
+        by_variable=by_variable,
+        aid_dependency=aid,
+        skipped=parsed.skipped,
+    )
+
+
+def _write(
+    parsed: Parsed,
+    *,
+    file_format: FileFormat,
+    origin: str,
+    actor: User | None,
+    progress: Progress,
+) -> tuple[dict[str, Counts], Counts | None]:
+    """Store a checked file's values, recompute aid dependency, audit; one transaction."""
     with transaction.atomic():
         variables_ensure_builtin()
         by_variable = _store(parsed.observations, origin=origin, progress=progress)
@@ -338,22 +381,13 @@ def covariates_import(
                 actor=actor,
                 action="covariates.import",
                 obj=variable_row,
-                file_format=parsed.file_format.value,
+                file_format=file_format.value,
                 created=counts.created,
                 updated=counts.updated,
                 unchanged=counts.unchanged,
                 removed=counts.removed,
             )
-    return ImportReport(
-        file_name=path.name,
-        file_format=parsed.file_format,
-        indicator=parsed.indicator,
-        rows=parsed.rows,
-        values=len(parsed.observations),
-        by_variable=by_variable,
-        aid_dependency=aid,
-        skipped=parsed.skipped,
-    )
+    return by_variable, aid
 
 
 def _store(
@@ -444,7 +478,12 @@ def _insert(rows: list[NewValue], *, origin: str, now: dt.datetime) -> None:
             table=sql.Identifier(meta.db_table),
             columns=sql.Composed([sql.Identifier(column) for column in columns]).join(", "),
         )
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        # The raw psycopg cursor bypasses Django's error translation; restore it.
+        with (
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+            cursor.cursor.copy(statement) as copy,
+        ):
             for row in rows:
                 copy.write_row((*row, now, origin))
     elif connection.vendor == "sqlite":
