@@ -373,3 +373,17 @@ def test_the_full_vdem_layout_imports_with_its_extra_columns_and_early_years(
     assert stored("SWE", 2020, "vdem_partipdem") is None
     assert report.skipped[SkipReason.YEAR_OUT_OF_RANGE].rows == 1
     assert report.skipped[SkipReason.NOT_ISO].codes == {"SML"}
+
+
+def test_aid_dependency_is_removed_when_gdp_becomes_zero(
+    reference: None, write_file: WriteFile
+) -> None:
+    covariates_import(path=write_file("country,year,oda_net_usd,gdp_usd\nKEN,2015,50,1000\n"))
+    assert stored("KEN", 2015, "aid_dependency") == 5.0
+
+    report = covariates_import(path=write_file("country,year,gdp_usd\nKEN,2015,0\n", "fix.csv"))
+
+    assert report.aid_dependency is not None
+    assert report.aid_dependency.removed == 1
+    assert stored("KEN", 2015, "aid_dependency") is None
+    assert stored("KEN", 2015, "oda_net_usd") == 50

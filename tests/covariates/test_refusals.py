@@ -115,6 +115,10 @@ BAD_FILES = {
     "unknown layout": Bad(
         "iso,yr,polity\nKEN,2015,5\n", "line 1: cannot tell the format from this header"
     ),
+    "lines above a spcomms header": Bad(
+        "Polity scores\ncountry,year,polity\nKEN,2015,5\n",
+        "line 1: cannot tell the format from this header (Polity scores).",
+    ),
     "semicolons": Bad(
         "country;year;polity\nKEN;2015;5\n", "the columns are separated by semicolons"
     ),

@@ -370,21 +370,25 @@ def _signature(header: list[str]) -> FileFormat | None:
 
 
 def _find_header(head: list[Row], wanted: FileFormat | None) -> tuple[FileFormat, int] | None:
-    for position, (_line, cells) in enumerate(head):
+    """The format and position of the header: the first non-empty row, except that a World
+    Bank download may have a few lines of metadata above its header."""
+    first = next(position for position, (_line, cells) in enumerate(head) if _filled(cells))
+    for position, (_line, cells) in enumerate(head[first:], start=first):
         found = _signature(cells)
-        if found is not None and (wanted is None or found == wanted):
+        if found is None or (wanted is not None and found != wanted):
+            continue
+        if position == first or found == FileFormat.WORLD_BANK:
             return found, position
     if wanted is None:
         return None
     # The format was given but its header was not recognised: check the first
     # non-empty row as that format's header, so the missing columns are named.
-    first = next(position for position, (_line, cells) in enumerate(head) if _filled(cells))
     return wanted, first
 
 
 def _unknown_header_message(cells: list[str]) -> str:
     shown = _quote(",".join(cells))
-    if ";" in shown and "," not in ",".join(cell for cell in cells):
+    if len(cells) == 1 and ";" in cells[0]:
         return gettext(
             "the columns are separated by semicolons (%(header)s). Save the file as "
             "comma-separated CSV and import it again."
