@@ -56,3 +56,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Refresh the French and Spanish catalogues from the source, then compile them.
+# Needs GNU gettext (Debian: apt-get install gettext); the compiled .mo files are
+# committed, so running spcomms does not. Fill every new msgstr before committing:
+# tests/i18n fails on an empty or fuzzy one, or on a .mo that differs from its .po.
+.PHONY: messages
+messages: $(STAMP)
+	cd src/spcomms && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin makemessages \
+		-l fr -l es --ignore=migrations --no-obsolete --add-location=file
+	cd src/spcomms && env -u DJANGO_SETTINGS_MODULE $(CURDIR)/$(BIN)/django-admin compilemessages -l fr -l es

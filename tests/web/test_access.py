@@ -49,7 +49,7 @@ def test_each_persona_signs_in_and_lands_on_its_own_workspace(
 
     assert response.redirect_chain == [(reverse("accounts:home"), 302)]
     html = response.content.decode()
-    assert f'data-testid="role">Signed in as {ROLE_OF[persona].label}.' in html
+    assert f'data-testid="role">Your role: {ROLE_OF[persona].label}.' in html
 
 
 def test_sign_in_returns_to_the_page_asked_for(client: Client, administrator: User) -> None:

@@ -16,6 +16,13 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+# Settings must say SECURE_REFERRER_POLICY = "same-origin".
+REFERRER_POLICY_REASON = (
+    "Under Referrer-Policy no-referrer, browsers send `Origin: null` with every form POST "
+    "(Fetch standard) and Django's CSRF check refuses it: nobody can sign in, sign out or "
+    "change the language. same-origin still sends nothing to any other site."
+)
+
 PERSONAS = ["secretariat_officer", "administrator", "mandate_holder", "researcher"]
 
 
@@ -40,7 +47,7 @@ def assert_safe_headers(response: HttpResponse) -> None:
         assert "'unsafe-eval'" not in values
         assert not [value for value in values if "//" in value or value == "*"]
     assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["Referrer-Policy"] == "same-origin", REFERRER_POLICY_REASON
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "Server" not in headers
@@ -55,11 +62,22 @@ def assert_safe_headers(response: HttpResponse) -> None:
         "/no/such/page/",
         "/admin/login/",
         "/accounts/home/",  # the redirect to sign-in
-        "/static/spcomms/site.css",
     ],
 )
 def test_every_public_response_carries_the_security_headers(client: Client, url: str) -> None:
     assert_safe_headers(client.get(url))
+
+
+def test_static_files_are_served_with_their_type_and_no_sniffing(client: Client) -> None:
+    """WhiteNoise answers before the frame middleware runs; a stylesheet needs no frame rule."""
+    response = client.get("/static/spcomms/site.css")
+
+    assert response.status_code == 200, "static/ is not served: is it in STATICFILES_DIRS?"
+    assert response.headers["Content-Type"].startswith("text/css")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["Referrer-Policy"] == "same-origin", REFERRER_POLICY_REASON
+    assert "Server" not in response.headers
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -85,6 +103,17 @@ def test_the_admin_pages_carry_the_security_headers(client: Client, administrato
         response = client.get(url)
         assert response.status_code == 200, url
         assert_safe_headers(response)
+
+
+def test_the_referrer_never_leaves_the_site_but_forms_keep_their_origin(client: Client) -> None:
+    """The referrer is sent to this server only, so its own forms pass the CSRF origin check.
+
+    The browser test ``test_each_role_signs_in_through_the_form_and_sees_its_workspace``
+    shows what happens otherwise: chromium posts the sign-in form with ``Origin: null``.
+    """
+    response = client.get("/")
+
+    assert response.headers["Referrer-Policy"] == "same-origin", REFERRER_POLICY_REASON
 
 
 def test_the_middleware_strips_a_server_header_a_view_sets(rf: RequestFactory) -> None:

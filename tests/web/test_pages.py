@@ -96,6 +96,18 @@ def test_no_page_carries_inline_scripts_inline_styles_or_foreign_assets(
     assert not FOREIGN_ASSET.search(html)
 
 
+def test_the_stylesheet_and_icon_are_served_from_this_server(client: Client) -> None:
+    html = page(client, "/")
+
+    for asset in ("/static/spcomms/site.css", "/static/spcomms/favicon.svg"):
+        assert f'href="{asset}"' in html
+        response = client.get(asset)
+        assert response.status_code == 200, (
+            f"{asset} is not served: is static/ in STATICFILES_DIRS?"
+        )
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]  # a file response
+
+
 def test_the_sign_in_form_has_labels_and_autocomplete(client: Client) -> None:
     html = page(client, reverse("accounts:login"))
 

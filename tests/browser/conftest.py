@@ -1,0 +1,109 @@
+"""Playwright driving Debian's chromium against pytest-django's live server.
+
+The browser is never downloaded (no ``playwright install``): the tests use
+``/usr/bin/chromium`` from Debian, which ``make system-deps`` installs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    sync_playwright,
+)
+from pytest_django.live_server_helper import LiveServer
+
+from tests.web.conftest import source_organisation
+
+__all__ = ["source_organisation"]  # the persona fixture, shared with the web tests
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One chromium for the browser tests, closed when they are done.
+
+    Playwright's sync API keeps an event loop running in the main thread while
+    it is open. Django would then refuse the tests' own ORM calls (the data they
+    set up and flush) as if they came from async code. No coroutine runs while a
+    test touches the database, so the check is lifted for exactly as long as
+    the loop runs: the browser tests only, never the rest of the suite.
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium with `make system-deps`.")
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Traffic:
+    """Every request a page made, every asset that failed, every console error it logged."""
+
+    requests: list[str] = field(default_factory=list)
+    failed_assets: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def foreign_requests(self, origin: str) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme != "data" and not url.startswith(origin + "/")
+        ]
+
+    def csp_errors(self) -> list[str]:
+        return [text for text in self.console_errors if "Content Security Policy" in text]
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    opened = context.new_page()
+
+    def on_request(request: Request) -> None:
+        traffic.requests.append(request.url)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            traffic.console_errors.append(message.text)
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            traffic.failed_assets.append(f"{response.status} {response.url}")
+
+    opened.on("request", on_request)
+    opened.on("response", on_response)
+    opened.on("console", on_console)
+    opened.on("pageerror", lambda error: traffic.page_errors.append(str(error)))
+    yield opened
+    context.close()
