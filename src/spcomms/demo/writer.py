@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 
 from spcomms.cases.models import CaseFile, CaseFilePerson, ConsentRecord, Person
 from spcomms.communications.models import (
@@ -623,6 +623,19 @@ class Writer:
         self._mention_links([(row.pk, m) for row, m in zip(rows, draft.mentions, strict=True)])
         return int(communication.pk)
 
+    def _analyze(self) -> None:
+        """Give PostgreSQL statistics on the tables just filled.
+
+        Without them its planner takes the freshly loaded tables for empty and
+        runs the correlated update below as nested scans (seconds become minutes).
+        """
+        if connection.vendor != "postgresql":
+            return
+        tables = [model._meta.db_table for model in (Person, Communication, CommunicationPerson)]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
     # -- dates that Django stamps on creation ---------------------------------------------
 
     def _dates(self) -> None:
@@ -633,6 +646,7 @@ class Writer:
         records before the consent that preceded their first letter; both are
         one UPDATE each. The other rows already hold their dates in memory.
         """
+        self._analyze()
         Communication.objects.filter(status=CommunicationStatus.SENT).update(
             created_at=models.F("sent_at") - DRAFTED_BEFORE_SENDING
         )

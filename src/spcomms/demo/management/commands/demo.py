@@ -190,6 +190,7 @@ class Command(BaseCommand):
             gettext("The sign-ins are kept in %(path)s (readable by you only).")
             % {"path": demo_logins_path()}
         )
+        self.stdout.flush()  # before the server takes over the process
 
     def _check(self) -> None:
         rows = calibration_measure()
