@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 import spcomms
 from tests.i18n import mo, po
@@ -82,12 +83,13 @@ def test_the_compiled_catalogue_matches_the_po_file(language: str) -> None:
     assert compiled == expected, "the .mo is stale: run `make messages` and commit both files."
 
 
-def _model_labels() -> Iterator[Promise]:
-    for model in apps.get_app_configs():
-        if not model.name.startswith("spcomms."):
+def _model_labels() -> Iterator[StrOrPromise]:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("spcomms."):
             continue
-        for klass in model.get_models():
-            yield from (klass._meta.verbose_name, klass._meta.verbose_name_plural)  # type: ignore[misc]
+        for klass in config.get_models():
+            names = (klass._meta.verbose_name, klass._meta.verbose_name_plural)
+            yield from (name for name in names if name is not None)
             for field in klass._meta.get_fields():
                 if not isinstance(field, models.Field):
                     continue

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from pytest_django import Settings
@@ -34,7 +35,7 @@ def csp_directives(header: str) -> dict[str, list[str]]:
     return directives
 
 
-def assert_safe_headers(response: HttpResponse) -> None:
+def assert_safe_headers(response: HttpResponseBase) -> None:
     headers = response.headers
     assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     csp = csp_directives(headers["Content-Security-Policy"])
@@ -138,7 +139,7 @@ def test_the_middleware_keeps_a_stricter_policy_a_view_sets(rf: RequestFactory) 
     assert response.headers["Content-Security-Policy"] == "default-src 'none'"
 
 
-def sign_in(client: Client, user: User) -> HttpResponse:
+def sign_in(client: Client, user: User) -> HttpResponseBase:
     response = client.post(
         reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
     )
