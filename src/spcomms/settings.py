@@ -149,6 +149,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Outside production, static files are served from the app folders (WhiteNoise finders).
 STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 MEDIA_ROOT = Path(os.environ.get("SPCOMMS_MEDIA_DIR", VAR_DIR / "media"))
@@ -171,7 +172,10 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing is ever sent to another site. Same-origin requests keep their referrer
+# because browsers send "Origin: null" on form posts under "no-referrer", which
+# Django's CSRF protection must refuse.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
