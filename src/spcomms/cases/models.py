@@ -233,8 +233,12 @@ class CaseFile(models.Model):
 
 
 class CaseFilePerson(models.Model):
-    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="entries")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_entries")
+    case_file = models.ForeignKey(
+        CaseFile, on_delete=models.CASCADE, related_name="entries", verbose_name=_("case file")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="case_entries", verbose_name=_("person")
+    )
     violations = models.ManyToManyField(
         "reference.ViolationType", verbose_name=_("violations"), blank=True, related_name="+"
     )

@@ -249,13 +249,23 @@ class Communication(models.Model):
 
 class CommunicationMandate(models.Model):
     communication = models.ForeignKey(
-        Communication, on_delete=models.CASCADE, related_name="mandate_links"
+        Communication,
+        on_delete=models.CASCADE,
+        related_name="mandate_links",
+        verbose_name=_("communication"),
     )
-    mandate = models.ForeignKey("reference.Mandate", on_delete=models.PROTECT, related_name="+")
+    mandate = models.ForeignKey(
+        "reference.Mandate", on_delete=models.PROTECT, related_name="+", verbose_name=_("mandate")
+    )
     is_lead = models.BooleanField(_("lead mandate"), default=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
 
     class Meta:
@@ -280,13 +290,26 @@ class Addressee(models.Model):
     """A State or a non-State actor the communication is sent to, or copied to."""
 
     communication = models.ForeignKey(
-        Communication, on_delete=models.CASCADE, related_name="addressees"
+        Communication,
+        on_delete=models.CASCADE,
+        related_name="addressees",
+        verbose_name=_("communication"),
     )
     country = models.ForeignKey(
-        "reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "reference.Country",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("State"),
     )
     non_state_actor = models.ForeignKey(
-        NonStateActor, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        NonStateActor,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("non-State actor"),
     )
     is_copy = models.BooleanField(_("copied"), default=False)
 
@@ -314,8 +337,15 @@ class Addressee(models.Model):
 class CommunicationPerson(models.Model):
     """A person named in a communication: the unit of the case-level analysis."""
 
-    communication = models.ForeignKey(Communication, on_delete=models.CASCADE, related_name="named")
-    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="mentions")
+    communication = models.ForeignKey(
+        Communication,
+        on_delete=models.CASCADE,
+        related_name="named",
+        verbose_name=_("communication"),
+    )
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="mentions", verbose_name=_("person")
+    )
     violations = models.ManyToManyField(
         "reference.ViolationType", verbose_name=_("violations"), blank=True, related_name="+"
     )
@@ -343,7 +373,10 @@ class CommunicationPerson(models.Model):
 
 class Reply(models.Model):
     communication = models.ForeignKey(
-        Communication, on_delete=models.CASCADE, related_name="replies"
+        Communication,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("communication"),
     )
     received_on = models.DateField(_("received on"))
     language = models.CharField(
@@ -366,7 +399,12 @@ class Reply(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -397,9 +435,14 @@ class Reply(models.Model):
 class ReplyComment(models.Model):
     """The source's comment on a reply that contradicts its facts."""
 
-    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="comments")
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, related_name="comments", verbose_name=_("reply")
+    )
     submission = models.ForeignKey(
-        "intake.Submission", on_delete=models.CASCADE, related_name="reply_comments"
+        "intake.Submission",
+        on_delete=models.CASCADE,
+        related_name="reply_comments",
+        verbose_name=_("submission"),
     )
     body = EncryptedTextField(_("comment"))
     at = models.DateTimeField(_("at"))
@@ -414,13 +457,28 @@ class ReplyComment(models.Model):
 
 class CommunicationTransition(models.Model):
     communication = models.ForeignKey(
-        Communication, on_delete=models.CASCADE, related_name="transitions"
+        Communication,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("communication"),
     )
-    from_status = models.CharField(max_length=12, choices=CommunicationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=CommunicationStatus.choices)
-    at = models.DateTimeField()
+    from_status = models.CharField(
+        max_length=12,
+        choices=CommunicationStatus.choices,
+        blank=True,
+        verbose_name=_("from status"),
+    )
+    to_status = models.CharField(
+        max_length=12, choices=CommunicationStatus.choices, verbose_name=_("to status")
+    )
+    at = models.DateTimeField(verbose_name=_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
 
     class Meta:

@@ -56,9 +56,13 @@ TRANSMITTABLE_ANSWERS = (
 
 
 class Submission(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    receipt_lookup = models.CharField(max_length=32, unique=True)
-    receipt_hash = models.CharField(max_length=200)
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public identifier")
+    )
+    receipt_lookup = models.CharField(
+        max_length=32, unique=True, verbose_name=_("receipt look-up key")
+    )
+    receipt_hash = models.CharField(max_length=200, verbose_name=_("receipt hash"))
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -158,7 +162,9 @@ class Submission(models.Model):
 class SubmissionVictim(models.Model):
     """A person named in a submission, with the consent the source reports."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="victims")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="victims", verbose_name=_("submission")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     kind = models.CharField(
         _("kind"), max_length=16, choices=PersonKind.choices, default=PersonKind.INDIVIDUAL
@@ -225,7 +231,9 @@ class MessageKind(models.TextChoices):
 
 
 class SubmissionMessage(models.Model):
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="messages")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="messages", verbose_name=_("submission")
+    )
     from_source = models.BooleanField(_("from the source"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -265,9 +273,19 @@ class SubmissionAttachment(models.Model):
     """A file sent by the source. Both copies are stored encrypted on disk; the
     cleaned copy (metadata removed) is the one used onwards."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("submission"),
+    )
     message = models.ForeignKey(
-        SubmissionMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        SubmissionMessage,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("message"),
     )
     filename = EncryptedTextField(_("file name"))
     content_type = models.CharField(_("content type"), max_length=100)
@@ -288,12 +306,26 @@ class SubmissionAttachment(models.Model):
 class SubmissionTransition(models.Model):
     """Each change of a submission's status: the audit trail and the input to statistics."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=SubmissionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=SubmissionStatus.choices)
-    at = models.DateTimeField()
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("submission"),
+    )
+    from_status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, blank=True, verbose_name=_("from status")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=SubmissionStatus.choices, verbose_name=_("to status")
+    )
+    at = models.DateTimeField(verbose_name=_("at"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
 
     class Meta:

@@ -42,7 +42,12 @@ class ReprisalAllegation(models.Model):
         _("cooperation it followed"), max_length=16, choices=Cooperation.choices
     )
     submission = models.ForeignKey(
-        "intake.Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "intake.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submission"),
     )
     communication = models.ForeignKey(
         "communications.Communication",
@@ -53,7 +58,12 @@ class ReprisalAllegation(models.Model):
         related_name="reprisals_following",
     )
     visit = models.ForeignKey(
-        "visits.VisitRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "visits.VisitRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visit"),
     )
     acts = models.ManyToManyField(
         "reference.ViolationType", verbose_name=_("acts"), blank=True, related_name="+"
@@ -80,7 +90,12 @@ class ReprisalAllegation(models.Model):
         _("status"), max_length=16, choices=ReprisalStatus.choices, default=ReprisalStatus.ALLEGED
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:

@@ -68,7 +68,12 @@ class VisitRequest(models.Model):
 class VisitEvent(models.Model):
     """Each step in the life of a request: the history behind its status."""
 
-    request = models.ForeignKey(VisitRequest, on_delete=models.CASCADE, related_name="events")
+    request = models.ForeignKey(
+        VisitRequest,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("visit request"),
+    )
     status = models.CharField(_("status"), max_length=16, choices=VisitStatus.choices)
     on = models.DateField(_("on"))
 
@@ -117,7 +122,10 @@ class RecommendationStatus(models.TextChoices):
 
 class Recommendation(models.Model):
     visit = models.ForeignKey(
-        VisitRequest, on_delete=models.CASCADE, related_name="recommendations"
+        VisitRequest,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("visit"),
     )
     text = models.TextField(_("recommendation"))
     status = models.CharField(
