@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from spcomms.demo import targets
 from spcomms.demo.names import NameSource, profile, transliterate
-from spcomms.demo.plan import LAST_SENT, CountryInfo, Plan, Planner
+from spcomms.demo.plan import Planner
 from spcomms.demo.plan_extra import ExtraPlanner
+from spcomms.demo.records import LAST_SENT, CountryInfo, Plan
 from spcomms.demo.sampling import quota, working_day
 
 

@@ -16,13 +16,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from spcomms.demo import targets, texts
 from spcomms.demo.names import GenderedFirst, NameSource, Profile, profile
+from spcomms.demo.records import (
+    LAST_SENT,
+    CountryInfo,
+    Plan,
+    PlannedBusiness,
+    PlannedCommunication,
+    PlannedConsent,
+    PlannedMention,
+    PlannedPerson,
+    PlannedReply,
+)
 from spcomms.demo.sampling import (
     pick,
     quota,
@@ -35,7 +44,6 @@ from spcomms.demo.sampling import (
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2016
-LAST_SENT = dt.date(2016, 11, 30)
 BASE_COMMUNICATIONS = 4500
 MIN_COMMUNICATIONS = 40
 
@@ -173,105 +181,6 @@ STEPS_PROPENSITY = {
 }
 SECOND_REPLY_SHARE = 0.12
 CONFIDENTIAL_REPLY_SHARE = 0.03
-
-
-@dataclass(frozen=True)
-class CountryInfo:
-    iso3: str
-    region: str
-
-
-@dataclass
-class PlannedConsent:
-    given_by: str
-    written: bool
-    transmit_to_state: bool
-    public_naming: str
-    recorded_at: dt.datetime
-    revoked_at: dt.datetime | None = None
-
-
-@dataclass
-class PlannedPerson:
-    index: int
-    key: uuid.UUID
-    kind: str
-    gender: str
-    country: str
-    name: str
-    affiliation: str
-    issue_areas: list[str]
-    first_named: dt.datetime
-    prominence: float = 1.0
-    consents: list[PlannedConsent] = field(default_factory=list)
-    mentions: int = 0  # in sent communications
-
-
-@dataclass
-class PlannedMention:
-    person: int
-    violations: list[str]
-    perpetrators: list[str]
-
-
-@dataclass
-class PlannedReply:
-    received_on: dt.date
-    language: str
-    reply_class: str
-    confidential: bool
-    addresses_persons: bool
-
-
-@dataclass
-class PlannedCommunication:
-    index: int
-    region: str  # calibration bucket: a reporting region or "business"
-    state: str | None  # ISO3 of the State addressed, or None for a business
-    business: int | None  # index into Plan.businesses
-    copies: list[str]
-    sent_at: dt.datetime
-    type: str = "AL"
-    draft_law: bool = False
-    concerns_reprisal: bool = False
-    language: str = "en"
-    ref_code: str = ""
-    ref_number: int = 0
-    follow_up_of: int | None = None
-    main_violation: str = ""
-    mentions: list[PlannedMention] = field(default_factory=list)
-    mandates: list[tuple[str, bool]] = field(default_factory=list)
-    replies: list[PlannedReply] = field(default_factory=list)
-    subject: str = ""
-    facts: str = ""
-    norms: str = ""
-    concerns: str = ""
-    questions: str = ""
-
-    @property
-    def year(self) -> int:
-        return self.sent_at.year
-
-    @property
-    def reply_due_at(self) -> dt.datetime:
-        if self.draft_law:
-            return self.sent_at + dt.timedelta(hours=48)
-        return self.sent_at + dt.timedelta(days=60)
-
-
-@dataclass(frozen=True)
-class PlannedBusiness:
-    name: str
-    home: str
-
-
-@dataclass
-class Plan:
-    seed: int
-    scale: float
-    persons: list[PlannedPerson]
-    communications: list[PlannedCommunication]
-    businesses: list[PlannedBusiness]
 
 
 class Planner:
@@ -465,12 +374,12 @@ class Planner:
             )
             name = self.names.person_name(shape, first)
             affiliation = (
-                f"{self.names.place(shape)} {texts_org_word(rng)} (synthetic)"
+                f"{self.names.place(shape)} {org_word(rng)} (synthetic)"
                 if rng.random() < 0.4
                 else ""
             )
         elif kind == "organisation":
-            name = f"{self.names.place(shape)} {texts_org_word(rng)}"
+            name = f"{self.names.place(shape)} {org_word(rng)}"
             affiliation = ""
         elif kind == "group":
             name = f"Members of the {self.names.place(shape)} association"
@@ -684,15 +593,5 @@ def _latest(persons: dict[int, None]) -> list[int]:
     return list(itertools.islice(reversed(persons), RECENT_PERSONS))
 
 
-ORG_WORDS = (
-    "Human Rights Centre",
-    "Defenders Network",
-    "Legal Aid Association",
-    "Rights Watch Committee",
-    "Land Rights Collective",
-    "Press Freedom Group",
-)
-
-
-def texts_org_word(rng: random.Random) -> str:
-    return rng.choice(ORG_WORDS)
+def org_word(rng: random.Random) -> str:
+    return rng.choice(texts.ORGANISATION_WORDS)

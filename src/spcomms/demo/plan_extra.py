@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import uuid
-from dataclasses import dataclass, field
 
 from spcomms.demo import targets, texts
 from spcomms.demo.names import profile
-from spcomms.demo.plan import (
-    FIRST_YEAR,
+from spcomms.demo.plan import FIRST_YEAR, LAST_YEAR, Planner
+from spcomms.demo.records import (
     LAST_SENT,
-    LAST_YEAR,
+    ExtraPlan,
     Plan,
+    PlannedAssessment,
+    PlannedCaseFile,
     PlannedCommunication,
     PlannedConsent,
+    PlannedDraft,
     PlannedMention,
     PlannedPerson,
-    Planner,
+    PlannedReprisal,
+    PlannedSubmission,
+    PlannedVictim,
+    PlannedVisit,
 )
 from spcomms.demo.sampling import pick, quota, quota_list, seeded_uuid, working_time
 
@@ -88,118 +92,6 @@ SUBMISSION_STATUSES = {
     "closed": 1,
 }
 BASE_LINKED_CASE_FILES = 10
-
-
-@dataclass
-class PlannedAssessment:
-    communication: int
-    mention: int  # position in the communication's mentions
-    development: str = "not_known"
-    source: str = "desk"
-    information_level: str = "limited"
-    impact_attention: str = ""
-    impact_communication: str = ""
-    negative_impact: bool = False
-    comment: str = ""
-    assessed_on: dt.date = LAST_SENT
-    latent: float = 0.0
-
-
-@dataclass
-class PlannedReprisal:
-    country: str
-    person: int | None
-    occurred_on: dt.date
-    reported_on: dt.date
-    cooperation: str
-    communication: int | None  # the earlier letter it followed
-    action_communication: int | None  # the letter sent about it
-    acts: list[str]
-    perpetrators: list[str]
-    raised_with_senior_official: bool
-    sg_report_year: int | None
-    status: str
-
-
-@dataclass
-class PlannedVisit:
-    mandate: str
-    country: str
-    requested_on: dt.date
-    status: str
-    events: list[tuple[str, dt.date]]
-    accepted_on: dt.date | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    recommendations: list[tuple[str, str, dt.date | None]] = field(default_factory=list)
-
-
-@dataclass
-class PlannedVictim:
-    kind: str
-    name: str
-    age: int | None
-    gender: str
-    consent_given_by: str
-    consent_transmit: bool
-    consent_public: str
-    consent_written: bool
-    person: int | None
-
-
-@dataclass
-class PlannedDraft:
-    type: str
-    language: str
-    subject: str
-    facts: str
-    mentions: list[PlannedMention]
-    created_at: dt.datetime
-
-
-@dataclass
-class PlannedCaseFile:
-    country: str
-    status: str
-    opened_at: dt.datetime
-    persons: list[PlannedMention]
-    submission: int | None = None
-    communication: int | None = None  # a sent letter that took the case up
-    draft: PlannedDraft | None = None
-
-
-@dataclass
-class PlannedSubmission:
-    public_id: uuid.UUID
-    receipt_lookup: str
-    status: str
-    language: str
-    sender_kind: str
-    sender_name: str
-    sender_contact: str
-    is_urgent: bool
-    act_before: dt.date | None
-    country: str
-    incident_from: dt.date
-    incident_to: dt.date
-    received_at: dt.datetime
-    not_to_transmit: list[str]
-    mandates_wished: list[str]
-    joint_action_wished: bool | None
-    press_release_wanted: bool
-    victims: list[PlannedVictim]
-    messages: list[tuple[str, str, dt.datetime]]  # kind, body, sent at (all from the source)
-    transitions: list[tuple[str, str, dt.datetime]]
-
-
-@dataclass
-class ExtraPlan:
-    assessments: list[PlannedAssessment]
-    reprisals: list[PlannedReprisal]
-    visits: list[PlannedVisit]
-    standing_invitations: list[tuple[str, dt.date, dt.date | None]]
-    submissions: list[PlannedSubmission]
-    case_files: list[PlannedCaseFile]
 
 
 class ExtraPlanner:

@@ -25,8 +25,9 @@ from spcomms.audit.services import audit_record
 from spcomms.communications.models import Communication
 from spcomms.demo.models import SyntheticDataset
 from spcomms.demo.names import NameSource
-from spcomms.demo.plan import CountryInfo, Planner
+from spcomms.demo.plan import Planner
 from spcomms.demo.plan_extra import ExtraPlanner
+from spcomms.demo.records import CountryInfo
 from spcomms.demo.writer import Lookups, Writer
 from spcomms.reference.models import Country, Mandate
 

@@ -165,6 +165,15 @@ NORMS = {
 }
 ALWAYS_NORM = "Declaration on Human Rights Defenders, arts. 1, 2 and 6"
 
+ORGANISATION_WORDS = (
+    "Human Rights Centre",
+    "Defenders Network",
+    "Legal Aid Association",
+    "Rights Watch Committee",
+    "Land Rights Collective",
+    "Press Freedom Group",
+)
+URGENCY_REASON = "[Synthetic.] A generated hearing date."
 SUMMARY = "[Synthetic case file for the demonstration; it describes no real case.]"
 SUBMISSION_FACTS = (
     "[Synthetic submission for the demonstration.] The source reports generated events "

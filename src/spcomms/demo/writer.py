@@ -22,8 +22,14 @@ from spcomms.communications.models import (
     Reply,
 )
 from spcomms.demo import texts
-from spcomms.demo.plan import Plan, PlannedCommunication, PlannedMention
-from spcomms.demo.plan_extra import ExtraPlan, PlannedCaseFile, PlannedDraft
+from spcomms.demo.records import (
+    ExtraPlan,
+    Plan,
+    PlannedCaseFile,
+    PlannedCommunication,
+    PlannedDraft,
+    PlannedMention,
+)
 from spcomms.followup.models import Assessment
 from spcomms.intake.models import (
     Submission,
@@ -365,7 +371,7 @@ class Writer:
                     cooperation=r.cooperation,
                     communication_id=letter(r.communication),
                     action_communication_id=letter(r.action_communication),
-                    description="[Synthetic reprisal allegation for the demonstration.]",
+                    description=texts.REPRISAL_DESCRIPTION,
                     raised_with_senior_official=r.raised_with_senior_official,
                     sg_report_year=r.sg_report_year,
                     status=r.status,
@@ -454,7 +460,7 @@ class Writer:
                     sender_name=s.sender_name,
                     sender_contact=s.sender_contact,
                     is_urgent=s.is_urgent,
-                    urgency_reason="[Synthetic.] A generated hearing date." if s.is_urgent else "",
+                    urgency_reason=texts.URGENCY_REASON if s.is_urgent else "",
                     act_before=s.act_before,
                     country_id=self.ref.countries[s.country],
                     incident_from=s.incident_from,
