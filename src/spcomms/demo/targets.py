@@ -15,6 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext_noop as N_
+
 Kind = Literal["share", "count", "mean"]
 
 A_HRC_31_55 = "A/HRC/31/55 (2016), paras. 5-6: 209 communications, 1 Dec 2014 - 30 Nov 2015"
@@ -38,7 +40,7 @@ SAMPLE_MAX_NAMED = 10
 @dataclass(frozen=True)
 class Target:
     key: str
-    label: str
+    label: str  # marked for translation; show it through gettext
     source: str
     value: float
     tolerance: float
@@ -112,63 +114,72 @@ REPRISAL_SHARE = 12 / 209
 NAMED_BEFORE_SHARE = 184 / 209
 
 
+IMPACT_LABELS = {
+    "definitely_yes": N_("Survey: the communication helped: definitely yes"),
+    "probably_yes": N_("Survey: the communication helped: probably yes"),
+    "probably_not": N_("Survey: the communication helped: probably not"),
+    "definitely_not": N_("Survey: the communication helped: definitely not"),
+    "do_not_know": N_("Survey: the communication helped: I do not know"),
+}
+
+
 def _share(key: str, label: str, source: str, value: float, tolerance: float) -> Target:
     return Target(key, label, source, value, tolerance)
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("communications", "Communications sent", SPANNAGEL_DB, 4500, 0.02, "count"),
-    Target("mentions", "Named-person mentions", SPANNAGEL_DB, 12000, 0.05, "count"),
-    _share("region.asia_pacific", "Region: Asia-Pacific", A_HRC_31_55, 0.316, 0.015),
+    Target("communications", N_("Communications sent"), SPANNAGEL_DB, 4500, 0.02, "count"),
+    Target("mentions", N_("Named-person mentions"), SPANNAGEL_DB, 12000, 0.05, "count"),
+    _share("region.asia_pacific", N_("Region: Asia-Pacific"), A_HRC_31_55, 0.316, 0.015),
     _share(
         "region.latin_america_caribbean",
-        "Region: Latin America and the Caribbean",
+        N_("Region: Latin America and the Caribbean"),
         A_HRC_31_55,
         0.182,
         0.015,
     ),
     _share(
         "region.middle_east_north_africa",
-        "Region: Middle East and North Africa",
+        N_("Region: Middle East and North Africa"),
         A_HRC_31_55,
         0.1675,
         0.015,
     ),
     _share(
         "region.europe_north_america_central_asia",
-        "Region: Europe, North America and Central Asia",
+        N_("Region: Europe, North America and Central Asia"),
         A_HRC_31_55,
         0.1675,
         0.015,
     ),
-    _share("region.africa", "Region: Africa", A_HRC_31_55, 0.163, 0.015),
-    _share("region.business", "Addressed to a business enterprise", A_HRC_31_55, 0.004, 0.003),
-    _share("reprisals", "Communications about reprisals", A_HRC_31_55, REPRISAL_SHARE, 0.015),
+    _share("region.africa", N_("Region: Africa"), A_HRC_31_55, 0.163, 0.015),
+    _share("region.business", N_("Addressed to a business enterprise"), A_HRC_31_55, 0.004, 0.003),
+    _share("reprisals", N_("Communications about reprisals"), A_HRC_31_55, REPRISAL_SHARE, 0.015),
     _share(
         "named_before",
-        "Communications naming someone named before (reporting year 2014-15)",
+        N_("Communications naming someone named before (reporting year 2014-15)"),
         A_HRC_31_55,
         NAMED_BEFORE_SHARE,
         0.08,
     ),
-    _share("reply.no_or_immaterial", "First reply: none or immaterial", PICCONE, 0.58, 0.02),
-    _share("reply.steps_taken", "First reply: steps taken", PICCONE, 0.18, 0.02),
+    _share("reply.no_or_immaterial", N_("First reply: none or immaterial"), PICCONE, 0.58, 0.02),
+    _share("reply.steps_taken", N_("First reply: steps taken"), PICCONE, 0.18, 0.02),
     _share(
         "reply.rejected_without_investigation",
-        "First reply: rejected without evidence of investigation",
+        N_("First reply: rejected without evidence of investigation"),
         PICCONE,
         0.21,
         0.02,
     ),
-    _share("reply.other", "First reply: other classes", PICCONE, 0.03, 0.015),
-    _share("outcome.improvement", "12 months: much or somewhat better", SPANNAGEL, 0.24, 0.035),
-    _share("outcome.same_or_mixed", "12 months: same or mixed", SPANNAGEL, 0.50, 0.04),
-    _share("outcome.worse", "12 months: somewhat or much worse", SPANNAGEL, 0.26, 0.035),
-    _share("outcome.much_worse", "12 months: much worse", SPANNAGEL, 17 / 471, 0.015),
+    _share("reply.other", N_("First reply: other classes"), PICCONE, 0.03, 0.015),
+    _share("outcome.improvement", N_("12 months: much or somewhat better"), SPANNAGEL, 0.24, 0.035),
+    _share("outcome.same_or_mixed", N_("12 months: same or mixed"), SPANNAGEL, 0.50, 0.04),
+    _share("outcome.worse", N_("12 months: somewhat or much worse"), SPANNAGEL, 0.26, 0.035),
+    _share("outcome.much_worse", N_("12 months: much worse"), SPANNAGEL, 17 / 471, 0.015),
     *(
         _share(
             f"impact.{code}",
-            f"Survey: the communication helped: {code.replace('_', ' ')}",
+            IMPACT_LABELS[code],
             SPANNAGEL_FIG2,
             count / 89,
             0.06 if count > 5 else 0.03,
@@ -177,14 +188,14 @@ TARGETS: tuple[Target, ...] = (
     ),
     _share(
         "mentions.singleton",
-        "Sample cases whose person is named only once",
+        N_("Sample cases whose person is named only once"),
         SPANNAGEL + " (275 of 471)",
         275 / 471,
         0.06,
     ),
     Target(
         "mentions.mean",
-        "Sample cases: mean number of mentions of the person",
+        N_("Sample cases: mean number of mentions of the person"),
         SPANNAGEL + " ('about two')",
         2.0,
         0.4,

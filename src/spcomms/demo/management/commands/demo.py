@@ -237,7 +237,7 @@ def calibration_table(rows: list[CalibrationRow]) -> str:
         )
         lines.append(
             (
-                row.target.label,
+                gettext(row.target.label),
                 _number(row.expected, kind),
                 tolerance,
                 _number(row.measured, kind),
