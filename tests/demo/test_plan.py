@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
+import subprocess
+import sys
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -126,3 +130,28 @@ def test_outcomes_carry_the_direction_of_seed_000s_mentions_coefficient(seed: in
     once = sum(improved[False]) / len(improved[False])
     often = sum(improved[True]) / len(improved[True])
     assert often < once
+
+
+DIGEST = """
+import hashlib
+from tests.demo.test_plan import planned
+plan = planned(5, 0.05)
+print(hashlib.sha256(repr(plan).encode()).hexdigest())
+"""
+
+
+def test_a_plan_does_not_depend_on_the_process_hash_seed() -> None:
+    """Set and dict orders must not leak into the data: two processes, two hash seeds."""
+    digests = set()
+    for hash_seed in ("1", "2"):
+        environ = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run(  # our own interpreter with a fixed script
+            [sys.executable, "-c", DIGEST],
+            capture_output=True,
+            text=True,
+            env=environ,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
