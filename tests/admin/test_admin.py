@@ -72,8 +72,6 @@ def test_non_staff_roles_are_sent_to_the_admin_login(
     assert reverse("admin:login") in response["Location"]
 
 
-def test_the_audit_log_cannot_be_edited_in_the_admin(
-    client: Client, administrator: User
-) -> None:
+def test_the_audit_log_cannot_be_edited_in_the_admin(client: Client, administrator: User) -> None:
     client.force_login(administrator)
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
