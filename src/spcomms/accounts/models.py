@@ -20,7 +20,8 @@ class Role(models.TextChoices):
     SOURCE = "source", _("Source organisation")
 
 
-STAFF_ROLES = frozenset({Role.SECRETARIAT, Role.ADMINISTRATOR})
+# A tuple, not a set: the order must be stable for the migration that holds it.
+STAFF_ROLES = (Role.SECRETARIAT, Role.ADMINISTRATOR)
 
 
 class User(AbstractUser):
@@ -41,7 +42,7 @@ class User(AbstractUser):
                 condition=models.Q(role__in=Role.values), name="user_role_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(is_staff=False) | models.Q(role__in=list(STAFF_ROLES)),
+                condition=models.Q(is_staff=False) | models.Q(role__in=STAFF_ROLES),
                 name="user_admin_site_only_for_staff_roles",
             ),
         ]
