@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from spcomms.communications import models
 
@@ -46,6 +47,20 @@ class ReplyAdmin(admin.ModelAdmin[models.Reply]):
 class ReplyCommentAdmin(admin.ModelAdmin[models.ReplyComment]):
     list_display = ["reply", "at"]
     raw_id_fields = ["reply", "submission"]
+
+
+@admin.register(models.ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin[models.ReferenceCounter]):
+    """Read-only: counters only ever move forward, through sending and imports."""
+
+    list_display = ["ref_code", "ref_year", "last_number"]
+    readonly_fields = ["ref_code", "ref_year", "last_number"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(models.CommunicationTransition)

@@ -455,6 +455,33 @@ class ReplyComment(models.Model):
         return f"comment {self.pk}"
 
 
+class ReferenceCounter(models.Model):
+    """The last running number given to an addressee code in a year.
+
+    References are assigned from here at sending (and raised by imports), so a
+    number is never given twice, even after a communication is deleted.
+    """
+
+    ref_code = models.CharField(_("addressee code"), max_length=3)
+    ref_year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number given"))
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ref_code", "ref_year"], name="referencecounter_one_per_code_and_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_number__gte=1), name="referencecounter_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref_code} {self.ref_year}: {self.last_number}"
+
+
 class CommunicationTransition(models.Model):
     communication = models.ForeignKey(
         Communication,
