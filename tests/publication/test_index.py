@@ -1,0 +1,141 @@
+"""The search index follows the public record and finds words whatever their accents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from pytest_django import DjangoAssertNumQueries
+
+from spcomms.cases.models import Gender, PublicNaming
+from spcomms.communications.letters import placeholder
+from spcomms.communications.models import Communication, CommunicationPerson
+from spcomms.publication.index import (
+    facet_counts,
+    publication_invalidate,
+    publication_sync,
+    search,
+)
+from spcomms.publication.models import PublishedDocument
+from spcomms.reference.models import ViolationType
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _letter(facts: str, *, country: str = "COL", year: int = 2016) -> Communication:
+    sent = factories.communication(
+        country=country, sent_at=dt.datetime(year, 3, 1, 9, tzinfo=dt.UTC)
+    )
+    sent.facts = facts
+    sent.save()
+    return sent
+
+
+def _found(query: str) -> set[str]:
+    return set(search(query).values_list("reference", flat=True))
+
+
+def test_sync_adds_published_communications_once(reference: None) -> None:
+    first = _letter("A journalist was detained.")
+    factories.communication(sent_at=None)  # a draft
+    assert publication_sync().added == 1
+    assert publication_sync().added == 0
+    assert list(PublishedDocument.objects.values_list("reference", flat=True)) == [first.reference]
+
+
+def test_a_communication_withheld_later_leaves_the_index(reference: None) -> None:
+    sent = _letter("A lawyer was threatened.")
+    publication_sync()
+    assert _found("lawyer") == {sent.reference}
+    sent.withheld = True
+    sent.withheld_reason = "Risk to the family"
+    sent.save()
+    assert publication_sync().removed == 1
+    assert _found("lawyer") == set()
+
+
+def test_invalidation_rebuilds_the_row_with_the_current_text(reference: None) -> None:
+    sent = _letter("A lawyer was threatened.")
+    publication_sync()
+    sent.facts = "A journalist was beaten."
+    sent.save()
+    assert _found("journalist") == set()  # the index still holds the old text
+    assert publication_invalidate(communication_ids=[sent.pk]) == 1
+    publication_sync()
+    assert _found("journalist") == {sent.reference}
+    assert _found("lawyer") == set()
+
+
+def test_the_sync_query_count_does_not_grow_when_nothing_changed(
+    reference: None, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for _ in range(5):
+        _letter("Text.")
+    publication_sync()
+    with django_assert_max_num_queries(3):
+        publication_sync()
+
+
+def test_search_ignores_accents_and_case_both_ways(reference: None) -> None:
+    sent = _letter("La défenseure fue detenida en Bogotá.")
+    publication_sync()
+    assert _found("DEFENSEURE bogota") == {sent.reference}
+    assert _found("défenseure Bogotá") == {sent.reference}
+
+
+def test_search_supports_phrases_prefixes_and_exclusion(reference: None) -> None:
+    land = _letter("The land rights defender was arrested.")
+    union = _letter("The trade union leader was arrested.")
+    publication_sync()
+    assert _found('"land rights"') == {land.reference}
+    assert _found('"rights land"') == set()
+    assert _found("arrest*") == {land.reference, union.reference}
+    assert _found("arrested -union") == {land.reference}
+    assert _found("") == {land.reference, union.reference}
+    assert _found('"" OR; DROP TABLE') == set()  # punctuation is never syntax
+
+
+def test_search_finds_a_reference_and_the_addressee_name(reference: None) -> None:
+    sent = _letter("Text.", country="MEX")
+    publication_sync()
+    assert _found(sent.reference) == {sent.reference}
+    assert _found("mexico") == {sent.reference}
+
+
+def test_facet_counts_exclude_a_facets_own_choice(reference: None) -> None:
+    woman = factories.person(name="Ana Lopez", public_naming=PublicNaming.FULL)
+    woman.gender = Gender.FEMALE
+    woman.save()
+    in_2016 = factories.communication(persons=(woman,))
+    link = CommunicationPerson.objects.get(communication=in_2016)
+    link.violations.add(ViolationType.objects.get(code="arbitrary_detention"))
+    in_2016.facts = f"{placeholder(woman)} was detained."
+    in_2016.save()
+    _letter("Other.", country="MEX", year=2017)
+    _letter("Other.", country="MEX", year=2017)
+    factories.reply(to=in_2016, received_on=dt.date(2016, 3, 20))
+    publication_sync()
+    everything = facet_counts(search(""), {})
+    assert everything["year"] == {"2016": 1, "2017": 2}
+    assert everything["addressee"] == {"COL": 1, "MEX": 2}
+    assert everything["region"] == {"latin_america_caribbean": 3}
+    assert everything["reply"] == {"steps_taken": 1, "no_reply": 2}
+    assert everything["gender"] == {"female": 1}
+    assert everything["violation"] == {"arbitrary_detention": 1}
+    assert everything["mandate"] == {"sr-hrd": 3}
+    chosen = facet_counts(search(""), {"year": ["2016"]})
+    assert chosen["year"] == {"2016": 1, "2017": 2}  # its own choice does not narrow it
+    assert chosen["addressee"] == {"COL": 1}
+
+
+def test_the_full_text_index_exists_on_this_database() -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'publication_fts'")
+        else:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname = 'publication_document_search'"
+            )
+        assert cursor.fetchone() is not None
