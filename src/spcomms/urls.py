@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("spcomms.publication.urls")),
     path("accounts/", include("spcomms.accounts.urls")),
+    path("staff/communications/", include("spcomms.communications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

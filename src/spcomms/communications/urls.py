@@ -1,0 +1,23 @@
+"""Staff pages for communications, mounted at ``staff/communications/``."""
+
+from django.urls import path
+
+from spcomms.communications import views
+
+app_name = "communications"
+urlpatterns = [
+    path("", views.communication_list, name="list"),
+    path("new/", views.communication_create, name="create"),
+    path("<int:pk>/", views.communication_detail, name="detail"),
+    path("<int:pk>/edit/", views.communication_edit, name="edit"),
+    path("<int:pk>/name/", views.communication_name, name="name"),
+    path("<int:pk>/approve/", views.communication_approve_view, name="approve"),
+    path("<int:pk>/send/", views.communication_send_view, name="send"),
+    path("<int:pk>/withhold/", views.communication_withhold_view, name="withhold"),
+    path("<int:pk>/replies/new/", views.reply_new, name="reply_new"),
+    path(
+        "<int:pk>/replies/<int:reply_pk>/classify/",
+        views.reply_classify_view,
+        name="reply_classify",
+    ),
+]

@@ -1,0 +1,332 @@
+"""Staff pages for communications: they parse input, call one service, and show the result.
+
+Every read of a communication or a reply goes through ``spcomms.communications.access``;
+a forbidden object answers the same 404 as a missing one. An illegal workflow step
+answers 409 with the service's message next to the action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from spcomms.accounts.models import User
+from spcomms.communications import forms
+from spcomms.communications.access import (
+    access_communication,
+    access_reply,
+    communications_visible,
+    may_use_staff_pages,
+)
+from spcomms.communications.letters import Audience, RenderRefused, letter_render
+from spcomms.communications.models import Communication, CommunicationMandate
+from spcomms.communications.services import (
+    NotAllowed,
+    WorkflowError,
+    can_approve,
+    can_draft,
+    communication_approve,
+    communication_draft,
+    communication_name_person,
+    communication_send,
+    communication_update,
+    communication_withhold,
+    reply_classify,
+    reply_record,
+    send_problems,
+)
+from spcomms.reference.models import Mandate
+
+PAGE_SIZE = 25
+CONFLICT = 409
+
+
+def _staff(request: HttpRequest) -> User:
+    """The signed-in user of a staff page, or the 404 everyone else gets."""
+    user = request.user
+    if isinstance(user, AnonymousUser) or not may_use_staff_pages(user):
+        raise Http404
+    assert isinstance(user, User)  # noqa: S101  # may_use_staff_pages checked it
+    return user
+
+
+def _drafter(request: HttpRequest) -> User:
+    user = _staff(request)
+    if not can_draft(user):
+        raise Http404
+    return user
+
+
+def communication_list(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    filters = forms.FilterForm(request.GET or None)
+    found = communications_visible(user)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            found = found.filter(status=data["status"])
+        if data["type"]:
+            found = found.filter(type=data["type"])
+        if data["mandate"]:
+            found = found.filter(mandate_links__mandate=data["mandate"]).distinct()
+        if data["year"]:
+            # The year of the reference once sent, of the drafting before.
+            found = found.filter(
+                Q(ref_year=data["year"]) | Q(ref_year__isnull=True, created_at__year=data["year"])
+            )
+    found = found.order_by("-created_at", "-pk").prefetch_related(
+        Prefetch(
+            "mandate_links",
+            queryset=CommunicationMandate.objects.select_related("mandate"),
+        )
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "communications/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "may_draft": can_draft(user),
+        },
+    )
+
+
+def _detail_context(user: User, communication: Communication) -> dict[str, Any]:
+    try:
+        letter = letter_render(communication=communication, audience=Audience.STAFF)
+        letter_error = ""
+    except RenderRefused as refused:
+        letter, letter_error = None, str(refused)
+    links = list(communication.mandate_links.select_related("mandate", "approved_by"))
+    approvable = Mandate.objects.filter(
+        pk__in=[
+            link.mandate_id
+            for link in links
+            if link.approved_at is None and can_approve(user, link.mandate)
+        ]
+    )
+    drafting = communication.status == "draft"
+    return {
+        "communication": communication,
+        "letter": letter,
+        "letter_error": letter_error,
+        "mandate_links": links,
+        "addressees": communication.addressees.select_related("country", "non_state_actor"),
+        "named": communication.named.select_related("person").prefetch_related(
+            "violations", "perpetrators"
+        ),
+        "replies": communication.replies.select_related("reply_class"),
+        "public_state": communication.public_state(),
+        "may_draft": can_draft(user),
+        "send_problems": send_problems(communication) if drafting else [],
+        "approve_form": forms.ApproveForm(mandates=approvable) if drafting and approvable else None,
+        "send_form": forms.SendForm() if drafting and can_draft(user) else None,
+        "withhold_form": forms.WithholdForm()
+        if communication.status == "sent" and not communication.withheld and can_draft(user)
+        else None,
+        "classify_form": forms.ClassifyForm() if can_draft(user) else None,
+    }
+
+
+def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    communication = access_communication(user, pk)
+    return render(request, "communications/detail.html", _detail_context(user, communication))
+
+
+def _conflict(
+    request: HttpRequest, user: User, communication: Communication, action: str, error: Exception
+) -> HttpResponse:
+    context = _detail_context(user, communication)
+    context["action_error"] = {"action": action, "message": str(error)}
+    if action == "send" and hasattr(error, "reasons"):
+        context["action_error"]["reasons"] = error.reasons
+    return render(request, "communications/detail.html", context, status=CONFLICT)
+
+
+@require_http_methods(["GET", "POST"])
+def communication_create(request: HttpRequest) -> HttpResponse:
+    user = _drafter(request)
+    form = forms.CommunicationForm(request.POST or None, initial={"language": "en"})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = communication_draft(actor=user, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("communications:detail", pk=created.pk)
+    return render(
+        request, "communications/form.html", {"form": form, "communication": None}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    form = forms.CommunicationForm(
+        request.POST or None, initial=forms.CommunicationForm.initial_for(communication)
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            communication_update(actor=user, communication=communication, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            messages.success(request, _("The draft is saved; its approvals must be given again."))
+            return redirect("communications:detail", pk=communication.pk)
+    return render(
+        request,
+        "communications/form.html",
+        {"form": form, "communication": communication},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def communication_name(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    form = forms.NamePersonForm(request.POST or None, communication=communication)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        try:
+            communication_name_person(
+                actor=user,
+                communication=communication,
+                person=person,
+                violations=form.cleaned_data["violations"],
+                perpetrators=form.cleaned_data["perpetrators"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            messages.success(request, _("The person is named in the draft."))
+            return redirect("communications:detail", pk=communication.pk)
+    return render(
+        request,
+        "communications/name_person.html",
+        {"form": form, "communication": communication},
+        status=status,
+    )
+
+
+@require_POST
+def communication_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    communication = access_communication(user, pk)
+    form = forms.ApproveForm(request.POST, mandates=Mandate.objects.all())
+    if not form.is_valid():
+        return _conflict(
+            request, user, communication, "approve", WorkflowError(_("Choose a mandate."))
+        )
+    try:
+        communication_approve(
+            actor=user, communication=communication, mandate=form.cleaned_data["mandate"]
+        )
+    except NotAllowed as denied:
+        raise Http404 from denied
+    except WorkflowError as error:
+        return _conflict(request, user, communication, "approve", error)
+    messages.success(request, _("The approval is recorded."))
+    return redirect("communications:detail", pk=communication.pk)
+
+
+@require_POST
+def communication_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    form = forms.SendForm(request.POST)
+    if not form.is_valid():
+        return _conflict(
+            request, user, communication, "send", WorkflowError(_("Give the period in hours."))
+        )
+    try:
+        sent = communication_send(
+            actor=user, communication=communication, reply_period=form.reply_period()
+        )
+    except WorkflowError as error:
+        return _conflict(request, user, communication, "send", error)
+    messages.success(request, _("Sent as %(reference)s.") % {"reference": sent.reference})
+    return redirect("communications:detail", pk=communication.pk)
+
+
+@require_POST
+def communication_withhold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    form = forms.WithholdForm(request.POST)
+    if not form.is_valid():
+        return _conflict(
+            request, user, communication, "withhold", WorkflowError(_("Say why it is withheld."))
+        )
+    try:
+        communication_withhold(
+            actor=user, communication=communication, reason=form.cleaned_data["reason"]
+        )
+    except WorkflowError as error:
+        return _conflict(request, user, communication, "withhold", error)
+    messages.success(request, _("The communication is withheld from publication."))
+    return redirect("communications:detail", pk=communication.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    form = forms.ReplyForm(request.POST or None, request.FILES or None, communication=communication)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply_record(actor=user, communication=communication, **form.cleaned_data)
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+            status = CONFLICT
+        else:
+            messages.success(request, _("The reply is logged."))
+            return redirect("communications:detail", pk=communication.pk)
+    return render(
+        request,
+        "communications/reply_form.html",
+        {"form": form, "communication": communication},
+        status=status,
+    )
+
+
+@require_POST
+def reply_classify_view(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    reply = access_reply(user, reply_pk)
+    if reply.communication_id != communication.pk:
+        raise Http404
+    form = forms.ClassifyForm(request.POST)
+    if not form.is_valid():
+        return _conflict(
+            request, user, communication, "classify", WorkflowError(_("Choose a class."))
+        )
+    try:
+        reply_classify(actor=user, reply=reply, reply_class=form.cleaned_data["reply_class"])
+    except WorkflowError as error:
+        return _conflict(request, user, communication, "classify", error)
+    messages.success(request, _("The reply is classified."))
+    return redirect("communications:detail", pk=communication.pk)
