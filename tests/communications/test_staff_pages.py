@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from spcomms.accounts.models import Role, User
+from spcomms.cases.models import Person
 from spcomms.communications.letters import placeholder
 from spcomms.communications.models import Communication, CommunicationStatus
 from spcomms.communications.services import (
@@ -313,3 +316,57 @@ def test_a_reply_of_another_communication_is_not_found(secretariat_officer: User
         {"reply_class": ReplyClass.objects.first().pk},  # type: ignore[union-attr]  # loaded
     )
     assert response.status_code == 404
+
+
+# The letter -----------------------------------------------------------------------
+
+
+def _letter_naming(officer: User, *persons: Person) -> Communication:
+    draft = _draft(officer)
+    text = " and ".join(placeholder(person) for person in persons)
+    for person in persons:
+        communication_name_person(actor=officer, communication=draft, person=person)
+    communication_update(actor=officer, communication=draft, facts=f"{text} were detained.")
+    communication_approve(
+        actor=officer, communication=draft, mandate=Mandate.objects.get(code="sr-hrd")
+    )
+    return communication_send(
+        actor=officer, communication=draft, now=dt.datetime(2024, 5, 2, tzinfo=dt.UTC)
+    )
+
+
+def test_the_pdf_letter_carries_the_reference_and_the_consented_names(
+    secretariat_officer: User,
+) -> None:
+    ana = factories.person(name="Ana Lopez")
+    sent = _letter_naming(secretariat_officer, ana)
+    response = _client(secretariat_officer).get(f"/staff/communications/{sent.pk}/letter.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "UA COL 1/2024" in text
+    assert "Ana Lopez were detained." in text
+
+
+def test_the_letter_is_in_its_own_language(secretariat_officer: User) -> None:
+    sent = _letter_naming(secretariat_officer, factories.person(name="Ana Lopez"))
+    Communication.objects.filter(pk=sent.pk).update(language="fr")
+    page = _client(secretariat_officer).get(f"/staff/communications/{sent.pk}/letter.html")
+    assert page.status_code == 200
+    assert b'lang="fr"' in page.content
+    assert b"Faits" in page.content
+
+
+def test_the_letter_is_refused_when_a_named_person_withdrew_consent(
+    secretariat_officer: User,
+) -> None:
+    omar = factories.person(name="Omar Haddad")
+    sent = _letter_naming(secretariat_officer, omar)
+    omar.consents.update(revoked_at=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
+    client = _client(secretariat_officer)
+    for suffix in ("letter.pdf", "letter.html"):
+        response = client.get(f"/staff/communications/{sent.pk}/{suffix}")
+        assert response.status_code == 409
+        assert response["Content-Type"].startswith("text/html")
+        assert b"not consented" in response.content
+        assert b"%PDF" not in response.content

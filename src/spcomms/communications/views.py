@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from spcomms.communications.access import (
     communications_visible,
     may_use_staff_pages,
 )
+from spcomms.communications.documents import letter_filename, letter_html, letter_pdf
 from spcomms.communications.letters import Audience, RenderRefused, letter_render
 from spcomms.communications.models import Communication, CommunicationMandate
 from spcomms.communications.services import (
@@ -330,3 +332,27 @@ def reply_classify_view(request: HttpRequest, pk: int, reply_pk: int) -> HttpRes
         return _conflict(request, user, communication, "classify", error)
     messages.success(request, _("The reply is classified."))
     return redirect("communications:detail", pk=communication.pk)
+
+
+def communication_letter(request: HttpRequest, pk: int, format: str) -> HttpResponse:
+    """The letter as the State receives it, as HTML or PDF, in the letter's language.
+
+    Refused (409) with the reason when someone named has not consented to be
+    named to the State.
+    """
+    user = _staff(request)
+    communication = access_communication(user, pk)
+    with translation.override(communication.language):
+        try:
+            html = letter_html(communication=communication)
+        except RenderRefused as refused:
+            return _conflict(request, user, communication, "letter", refused)
+        if format == "pdf":
+            return HttpResponse(
+                letter_pdf(html=html),
+                content_type="application/pdf",
+                headers={
+                    "Content-Disposition": f'inline; filename="{letter_filename(communication)}"'
+                },
+            )
+    return HttpResponse(html)
