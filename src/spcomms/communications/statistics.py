@@ -115,10 +115,15 @@ class CommunicationStatistics:
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The UTC instants that enclose whole days ``start`` to ``end``: [from, until)."""
-    since = dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC)
-    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-    return since, until
+    """The first and the last UTC instant of the whole days ``start`` to ``end``, both included.
+
+    The end is the last microsecond of its day rather than the next midnight, so that a
+    period may end on ``date.max`` without overflowing.
+    """
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC),
+        dt.datetime.combine(end, dt.time.max, tzinfo=dt.UTC),
+    )
 
 
 def sent_in_period(
@@ -126,9 +131,9 @@ def sent_in_period(
 ) -> QuerySet[Communication]:
     """Communications sent from ``start`` to ``end`` (whole UTC days), in which ``mandate``
     took part (as lead or joined) when one is given."""
-    since, until = period_bounds(start, end)
+    first, last = period_bounds(start, end)
     sent = Communication.objects.filter(
-        status=CommunicationStatus.SENT, sent_at__gte=since, sent_at__lt=until
+        status=CommunicationStatus.SENT, sent_at__gte=first, sent_at__lte=last
     )
     if mandate is not None:
         sent = sent.filter(
