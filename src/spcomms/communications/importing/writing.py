@@ -1,0 +1,386 @@
+"""Writing a planned import, table by table, in bulk.
+
+Runs inside the import's transaction. New rows get their ids first, so that
+communications, named persons and replies can point to each other; then each
+table is written once: deletions, updates of changed rows, inserts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from django.db import models
+from django.db.models.functions import Greatest
+
+from spcomms.accounts.models import User
+from spcomms.cases.models import ConsentRecord, Person
+from spcomms.communications.importing.bulk import allocate_ids, insert_rows
+from spcomms.communications.importing.planning import New, Plan, Ref, ref_id
+from spcomms.communications.importing.state import chunks
+from spcomms.communications.models import (
+    Addressee,
+    Communication,
+    CommunicationMandate,
+    CommunicationPerson,
+    CommunicationStatus,
+    CommunicationTransition,
+    NonStateActor,
+    ReferenceCounter,
+    Reply,
+)
+
+M = TypeVar("M", bound=models.Model)
+UPDATE_BATCH = 500
+STEPS = 8
+
+
+def _give_ids(model: type[models.Model], news: Sequence[New]) -> None:
+    for new, pk in zip(news, allocate_ids(model, len(news)), strict=True):
+        new.pk = pk
+
+
+def _delete(model: type[models.Model], lookup: str, ids: Sequence[int]) -> None:
+    """Delete through the ORM, so that cascades (links, addressed persons) follow."""
+    for batch in chunks(ids):
+        model._default_manager.filter(**{f"{lookup}__in": batch}).delete()
+
+
+def write_plan(plan: Plan, *, actor: User | None, advance: Callable[[int], object]) -> None:
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    _actors(plan)
+    _give_ids(Person, [row.ref for row in plan.new_persons if isinstance(row.ref, New)])
+    _give_ids(
+        Communication, [row.ref for row in plan.new_communications if isinstance(row.ref, New)]
+    )
+    _give_ids(CommunicationPerson, [mention for mention, _c, _p in plan.new_mentions])
+    _give_ids(Reply, [row.ref for row in plan.new_replies if isinstance(row.ref, New)])
+    advance(1)
+    _persons(plan, actor_id)
+    advance(1)
+    _communications(plan, actor_id)
+    advance(1)
+    _mandates_and_addressees(plan)
+    advance(1)
+    _mentions(plan)
+    advance(1)
+    _replies(plan, actor_id)
+    advance(1)
+    _counters(plan)
+    advance(1)
+
+
+def _actors(plan: Plan) -> None:
+    for (name, kind), home, new in plan.new_actors:
+        new.pk = NonStateActor.objects.create(name=name, kind=kind, home_country_id=home).pk
+    for pk, home in plan.actor_homes:
+        NonStateActor.objects.filter(pk=pk).update(home_country_id=home)
+
+
+def _persons(plan: Plan, actor_id: int | None) -> None:
+    insert_rows(
+        Person,
+        (
+            "id",
+            "key",
+            "external_key",
+            "name",
+            "kind",
+            "gender",
+            "country_id",
+            "affiliation",
+            "created_at",
+        ),
+        (
+            (
+                ref_id(row.ref),
+                row.key,
+                row.external_key,
+                row.name,
+                row.kind,
+                row.gender,
+                row.country_id,
+                row.affiliation,
+                plan.now,
+            )
+            for row in plan.new_persons
+        ),
+    )
+    Person.objects.bulk_update(
+        [
+            Person(
+                pk=ref_id(row.ref),
+                name=row.name,
+                kind=row.kind,
+                gender=row.gender,
+                country_id=row.country_id,
+                affiliation=row.affiliation,
+            )
+            for row in plan.changed_persons
+        ],
+        ["name", "kind", "gender", "country", "affiliation"],
+        batch_size=UPDATE_BATCH,
+    )
+    through = Person.issue_areas.through
+    _delete(through, "person_id", plan.issue_areas_cleared)
+    insert_rows(
+        through,
+        ("person_id", "issuearea_id"),
+        ((ref_id(person), area) for person, area in plan.issue_area_rows),
+    )
+    insert_rows(
+        ConsentRecord,
+        (
+            "person_id",
+            "given_by",
+            "written",
+            "transmit_to_state",
+            "public_naming",
+            "recorded_at",
+            "recorded_by_id",
+            "revoked_at",
+        ),
+        (
+            (
+                ref_id(person),
+                consent.given_by,
+                consent.written,
+                consent.transmit_to_state,
+                consent.public_naming,
+                recorded_at,
+                actor_id,
+                None,
+            )
+            for person, consent, recorded_at in plan.consents
+        ),
+    )
+
+
+def _communications(plan: Plan, actor_id: int | None) -> None:
+    def follow_up(ref: Ref | None) -> int | None:
+        return ref_id(ref) if ref is not None else None
+
+    insert_rows(
+        Communication,
+        (
+            "id",
+            "type",
+            "status",
+            "language",
+            "subject",
+            "ref_code",
+            "ref_number",
+            "ref_year",
+            "sent_at",
+            "reply_due_at",
+            "follow_up_of_id",
+            "concerns_reprisal",
+            "facts",
+            "norms",
+            "concerns",
+            "questions",
+            "withheld",
+            "withheld_reason",
+            "created_at",
+            "created_by_id",
+        ),
+        (
+            (
+                ref_id(row.ref),
+                row.type,
+                CommunicationStatus.SENT.value,
+                row.language,
+                row.subject,
+                row.code,
+                row.number,
+                row.year,
+                row.sent_at,
+                row.reply_due_at,
+                follow_up(row.follow_up_of),
+                row.concerns_reprisal,
+                row.facts,
+                row.norms,
+                row.concerns,
+                row.questions,
+                False,
+                "",
+                plan.now,
+                actor_id,
+            )
+            for row in plan.new_communications
+        ),
+    )
+    Communication.objects.bulk_update(
+        [
+            Communication(
+                pk=ref_id(row.ref),
+                type=row.type,
+                status=CommunicationStatus.SENT,
+                language=row.language,
+                subject=row.subject,
+                sent_at=row.sent_at,
+                reply_due_at=row.reply_due_at,
+                follow_up_of_id=follow_up(row.follow_up_of),
+                concerns_reprisal=row.concerns_reprisal,
+                facts=row.facts,
+                norms=row.norms,
+                concerns=row.concerns,
+                questions=row.questions,
+            )
+            for row in plan.changed_communications
+        ],
+        [
+            "type",
+            "status",
+            "language",
+            "subject",
+            "sent_at",
+            "reply_due_at",
+            "follow_up_of",
+            "concerns_reprisal",
+            "facts",
+            "norms",
+            "concerns",
+            "questions",
+        ],
+        batch_size=UPDATE_BATCH,
+    )
+    insert_rows(
+        CommunicationTransition,
+        ("communication_id", "from_status", "to_status", "at", "actor_id"),
+        (
+            (ref_id(row.ref), "", CommunicationStatus.SENT.value, row.sent_at, actor_id)
+            for row in plan.new_communications
+        ),
+    )
+
+
+def _mandates_and_addressees(plan: Plan) -> None:
+    _delete(CommunicationMandate, "communication_id", plan.mandates_cleared)
+    insert_rows(
+        CommunicationMandate,
+        ("communication_id", "mandate_id", "is_lead", "approved_at", "approved_by_id"),
+        (
+            (ref_id(communication), mandate, lead, None, None)
+            for communication, mandate, lead in plan.mandate_rows
+        ),
+    )
+    _delete(Addressee, "communication_id", plan.addressees_cleared)
+    insert_rows(
+        Addressee,
+        ("communication_id", "country_id", "non_state_actor_id", "is_copy"),
+        (
+            (
+                ref_id(communication),
+                country,
+                ref_id(plan.actor_ids[actor]) if actor is not None else None,
+                is_copy,
+            )
+            for communication, country, actor, is_copy in plan.addressee_rows
+        ),
+    )
+
+
+def _mentions(plan: Plan) -> None:
+    _delete(CommunicationPerson, "pk", plan.mentions_deleted)
+    violations = CommunicationPerson.violations.through
+    perpetrators = CommunicationPerson.perpetrators.through
+    _delete(violations, "communicationperson_id", plan.mention_links_cleared)
+    _delete(perpetrators, "communicationperson_id", plan.mention_links_cleared)
+    insert_rows(
+        CommunicationPerson,
+        ("id", "communication_id", "person_id"),
+        (
+            (mention.id, ref_id(communication), ref_id(person))
+            for mention, communication, person in plan.new_mentions
+        ),
+    )
+    insert_rows(
+        violations,
+        ("communicationperson_id", "violationtype_id"),
+        ((ref_id(mention), code) for mention, code in plan.violation_rows),
+    )
+    insert_rows(
+        perpetrators,
+        ("communicationperson_id", "perpetratortype_id"),
+        ((ref_id(mention), code) for mention, code in plan.perpetrator_rows),
+    )
+
+
+def _replies(plan: Plan, actor_id: int | None) -> None:
+    _delete(Reply, "pk", plan.replies_deleted)
+    Reply.objects.bulk_update(
+        [
+            Reply(
+                pk=ref_id(row.ref),
+                received_on=row.received_on,
+                language=row.language,
+                reply_class_id=row.class_id,
+                confidential=row.confidential,
+            )
+            for row in plan.changed_replies
+        ],
+        ["received_on", "language", "reply_class", "confidential"],
+        batch_size=UPDATE_BATCH,
+    )
+    insert_rows(
+        Reply,
+        (
+            "id",
+            "communication_id",
+            "received_on",
+            "language",
+            "document",
+            "reply_class_id",
+            "confidential",
+            "recorded_at",
+            "recorded_by_id",
+        ),
+        (
+            (
+                ref_id(row.ref),
+                ref_id(row.communication),
+                row.received_on,
+                row.language,
+                "",
+                row.class_id,
+                row.confidential,
+                plan.now,
+                actor_id,
+            )
+            for row in plan.new_replies
+        ),
+    )
+    through = Reply.persons_addressed.through
+    _delete(through, "reply_id", plan.reply_persons_cleared)
+    insert_rows(
+        through,
+        ("reply_id", "communicationperson_id"),
+        ((ref_id(reply), ref_id(mention)) for reply, mention in plan.reply_person_rows),
+    )
+
+
+def _counters(plan: Plan) -> None:
+    """Raise each code and year's counter to at least the highest number imported (ADR 4)."""
+    if not plan.counters:
+        return
+    codes = {code for code, _year in plan.counters}
+    years = {year for _code, year in plan.counters}
+    existing = {
+        (counter.ref_code, counter.ref_year): counter
+        for counter in ReferenceCounter.objects.select_for_update().filter(
+            ref_code__in=codes, ref_year__in=years
+        )
+    }
+    missing = [
+        ReferenceCounter(ref_code=code, ref_year=year, last_number=number)
+        for (code, year), number in plan.counters.items()
+        if (code, year) not in existing
+    ]
+    ReferenceCounter.objects.bulk_create(missing, batch_size=UPDATE_BATCH)
+    for (code, year), number in plan.counters.items():
+        counter = existing.get((code, year))
+        if counter is not None and counter.last_number < number:
+            ReferenceCounter.objects.filter(pk=counter.pk).update(
+                last_number=Greatest(models.F("last_number"), models.Value(number))
+            )

@@ -1,0 +1,121 @@
+"""``spcomms import communications FILE``: load an organisation's communications.
+
+JSON or CSV (with ``--replies`` for the replies CSV); see docs/import.md. The
+whole file is checked first and nothing is written unless all of it is valid.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext, gettext_noop
+from tqdm import tqdm
+
+from spcomms.communications.importing.reading import FileFormat
+from spcomms.communications.importing.services import (
+    CommunicationImportError,
+    ImportReport,
+    communications_import,
+)
+from spcomms.covariates import formats
+from spcomms.covariates.management.commands.import_covariates import refusal
+
+
+class Command(BaseCommand):
+    help = gettext_noop(
+        "Import communications with their mandates, addressees, named persons, consent and "
+        "replies from a JSON file, or from a CSV file (one row per named person) with an "
+        "optional replies CSV. The whole file is checked first; nothing is written unless all "
+        "of it is valid. Importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.description = gettext(self.help)
+        parser.add_argument(
+            "file", type=Path, help=gettext("The JSON or CSV file of communications.")
+        )
+        parser.add_argument(
+            "--replies",
+            type=Path,
+            help=gettext(
+                "CSV only: the replies file (reference, received_on, language, class, "
+                "confidential, person_keys). Given, it sets the replies of every communication "
+                "of the main file; left out, stored replies are left alone."
+            ),
+        )
+        parser.add_argument(
+            "--format",
+            dest="file_format",
+            choices=[choice.value for choice in FileFormat],
+            help=gettext("The file's format, when it cannot be told from its first character."),
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        replies: Path | None,
+        file_format: str | None,
+        **options: Any,
+    ) -> None:
+        try:
+            report = communications_import(
+                path=file,
+                replies=replies,
+                file_format=FileFormat(file_format) if file_format else None,
+                progress=self.progress,
+            )
+        except CommunicationImportError as error:
+            problems: list[formats.Problem] = list(error.problems)
+            raise CommandError(refusal(file.name, problems)) from None
+        self.stdout.write(summary(report))
+
+    @contextmanager
+    def progress(
+        self, *, description: str, total: int, unit: str
+    ) -> Iterator[Callable[[int], object]]:
+        """A progress bar on a terminal; nothing when output goes to a file or a CI log."""
+        on_terminal = self.stderr.isatty() and sys.stderr.isatty()
+        with tqdm(
+            total=total,
+            desc=description,
+            unit=unit,
+            unit_scale=True,
+            leave=False,
+            file=sys.stderr,
+            disable=not on_terminal,
+        ) as bar:
+            yield bar.update
+
+
+def summary(report: ImportReport) -> str:
+    """One line saying what the import did."""
+    text = gettext(
+        "Imported %(file)s (%(format)s): %(communications)d communications: %(created)d "
+        "created, %(updated)d updated, %(unchanged)d unchanged; %(persons)d persons: "
+        "%(persons_created)d created, %(persons_updated)d updated, %(persons_unchanged)d "
+        "unchanged; %(named)d named in all; %(consents)d consent records added"
+    ) % {
+        "file": report.file_name,
+        "format": report.file_format.label,
+        "communications": report.communications.created
+        + report.communications.updated
+        + report.communications.unchanged,
+        "created": report.communications.created,
+        "updated": report.communications.updated,
+        "unchanged": report.communications.unchanged,
+        "persons": report.persons.created + report.persons.updated + report.persons.unchanged,
+        "persons_created": report.persons.created,
+        "persons_updated": report.persons.updated,
+        "persons_unchanged": report.persons.unchanged,
+        "named": report.named,
+        "consents": report.consents_added,
+    }
+    if report.replies is None:
+        return text + gettext("; replies left as they were.")
+    return text + gettext("; %(replies)d replies.") % {"replies": report.replies}
