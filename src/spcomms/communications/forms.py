@@ -151,7 +151,9 @@ class NamePersonForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    mandate = forms.ModelChoiceField(label=_("Mandate"), queryset=Mandate.objects.none())
+    mandate = forms.ModelChoiceField(
+        label=_("Mandate"), queryset=Mandate.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, mandates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -184,7 +186,9 @@ class ReplyForm(forms.Form):
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     language = forms.CharField(
-        label=_("Language"), max_length=8, help_text=_("ISO 639-1 code, such as en, fr, es, ru.")
+        label=_("Language of the reply"),
+        max_length=8,
+        help_text=_("ISO 639-1 code, such as en, fr, es, ru."),
     )
     document = forms.FileField(label=_("Document"), required=False)
     confidential = forms.BooleanField(
