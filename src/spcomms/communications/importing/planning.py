@@ -241,6 +241,8 @@ def _plan_persons(checked: Checked, plan: Plan) -> dict[str, _Person]:
         ref: Ref = Known(before.pk) if before is not None else New()
         key = before.key if before is not None else uuid.uuid4()
         persons[external_key] = _Person(data, ref, key)
+        if before is not None:
+            _keep_what_the_file_leaves_out(data, before)
         row = PersonRow(
             ref,
             key,
@@ -278,6 +280,22 @@ def _plan_persons(checked: Checked, plan: Plan) -> dict[str, _Person]:
         else:
             plan.persons.unchanged += 1
     return persons
+
+
+def _keep_what_the_file_leaves_out(data: PersonData, before: ExistingPerson) -> None:
+    """An attribute the file does not give anywhere is left as stored: a later file that
+    names a known person by key and name alone does not wipe their gender or issue areas."""
+    given = data.given_at
+    if "kind" not in given:
+        data.kind = before.kind
+    if "gender" not in given:
+        data.gender = before.gender
+    if "country" not in given:
+        data.country_id = before.country_id
+    if "affiliation" not in given:
+        data.affiliation = before.affiliation
+    if "issue_areas" not in given:
+        data.issue_area_ids = before.issue_area_ids
 
 
 def _consent_to_add(
@@ -432,7 +450,7 @@ def _plan_communication(
         (country, actor_names[actor] if actor is not None else None, copy)
         for country, actor, copy in before.addressees
     ]
-    if stored_addressees != addressees:
+    if _addressee_order(stored_addressees) != _addressee_order(addressees):
         plan.addressees_cleared.append(before.pk)
         plan.addressee_rows.extend((ref, *addressee) for addressee in addressees)
         changed = True
@@ -441,6 +459,15 @@ def _plan_communication(
         plan.communications.updated += 1
     else:
         plan.communications.unchanged += 1
+
+
+def _addressee_order(
+    addressees: list[tuple[int | None, ActorKey | None, bool]],
+) -> tuple[tuple[int | None, ...], frozenset[tuple[int | None, ActorKey | None, bool]]]:
+    """What matters of the addressees: who they are, and the order of the States addressed
+    (the first gives the reference its code and the letter its region)."""
+    addressed = tuple(country for country, actor, copy in addressees if not copy and actor is None)
+    return addressed, frozenset(addressees)
 
 
 def _scalars_differ(row: CommunicationRow, before: ExistingCommunication) -> bool:

@@ -565,6 +565,11 @@ def _csv_communication(line: int, header: Header, cells: list[str]) -> RawCommun
         Raw({"state": code}, Location(line=line, labels={"state": schema.STATES_COLUMN}))
         for code in schema.items(header.cell(cells, schema.STATES_COLUMN))
     ]
+    non_state = _values(header, cells, schema.NON_STATE_COLUMNS)
+    if non_state:
+        addressees.append(
+            Raw(non_state, Location(line=line, labels=_labels(schema.NON_STATE_COLUMNS)))
+        )
     addressees.extend(
         Raw(
             {"state": code, "copy": True},
@@ -572,11 +577,6 @@ def _csv_communication(line: int, header: Header, cells: list[str]) -> RawCommun
         )
         for code in schema.items(header.cell(cells, schema.COPIED_STATES_COLUMN))
     )
-    non_state = _values(header, cells, schema.NON_STATE_COLUMNS)
-    if non_state:
-        addressees.append(
-            Raw(non_state, Location(line=line, labels=_labels(schema.NON_STATE_COLUMNS)))
-        )
     return RawCommunication(
         fields=fields, mandates=mandates, addressees=addressees, persons=[], replies=None
     )
