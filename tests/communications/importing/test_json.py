@@ -109,7 +109,8 @@ def test_a_person_named_twice_is_one_person_linked_to_both_letters(imported: Non
         "UA CHN 5/2016",
         "AL CHN 9/2016",
     }
-    assert Person.objects.with_mention_count().get(pk=li.pk).mention_count == 2
+    counted = Person.objects.with_mention_count().get(pk=li.pk)
+    assert counted.mention_count == 2  # type: ignore[attr-defined]  # an annotation
     assert (li.gender, li.kind) == ("female", "individual")
     assert li.country is not None
     assert li.country.iso3 == "CHN"
