@@ -46,6 +46,8 @@ from spcomms.communications.services import (
     reply_record,
 )
 from spcomms.intake.models import Submission, SubmissionAttachment
+from spcomms.publication.index import publication_sync
+from spcomms.publication.models import PublishedDocument
 from spcomms.reference.models import Country, Mandate, ReplyClass, ViolationType
 from tests import factories
 
@@ -532,3 +534,20 @@ def test_a_researcher_cannot_log_or_classify_a_reply(
             language="en",
             confidential=False,
         )
+
+
+def test_a_new_reply_makes_the_public_index_rebuild_the_communication(
+    secretariat_officer: User,
+) -> None:
+    published = factories.communication(sent_at=dt.datetime(2016, 3, 1, tzinfo=dt.UTC))
+    publication_sync()
+    assert PublishedDocument.objects.filter(communication=published).exists()
+    reply_record(
+        actor=secretariat_officer,
+        communication=published,
+        received_on=dt.date(2016, 4, 1),
+        language="en",
+    )
+    assert not PublishedDocument.objects.filter(communication=published).exists()
+    publication_sync()
+    assert PublishedDocument.objects.filter(communication=published).exists()

@@ -10,7 +10,6 @@ the pages turn into the same 404 as a missing object. See docs/communications.md
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +39,7 @@ from spcomms.communications.models import (
     Reply,
 )
 from spcomms.intake.models import TRANSMITTABLE_ANSWERS, Language, Submission
+from spcomms.publication.index import publication_invalidate
 from spcomms.reference.models import Country, Mandate, PerpetratorType, ReplyClass, ViolationType
 
 DEFAULT_REPLY_PERIOD = dt.timedelta(days=DEFAULT_REPLY_DAYS)
@@ -103,18 +103,9 @@ def _require_drafter(actor: User) -> None:
 
 
 def _invalidate_public(communication_ids: Iterable[int]) -> None:
-    """Tell the public index that these communications' public text may have changed.
-
-    The one place that calls into ``spcomms.publication``. That app is written
-    alongside this one; until its service exists there is no index to refresh.
-    """
-    try:
-        services = importlib.import_module("spcomms.publication.services")
-    except ImportError:  # the public index does not exist yet: nothing to invalidate
-        return
-    invalidate = getattr(services, "publication_invalidate", None)
-    if invalidate is not None:
-        invalidate(communication_ids=list(communication_ids))
+    """Tell the public index that these communications' public text may have changed;
+    the next public request rebuilds their rows (ADR 4)."""
+    publication_invalidate(communication_ids=list(communication_ids))
 
 
 def _transition(
