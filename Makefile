@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/spcomms
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres check bench system-deps clean
+.PHONY: demo test test-sqlite test-postgres check bench runtime-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# Debian packages the tests need: chromium for the browser tests.
-system-deps:
+# Debian packages the application needs: Pango for WeasyPrint's PDF letters.
+runtime-deps:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then \
+		echo "Installing Debian's Pango for the PDF letters..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
+
+# Debian packages the tests need as well: chromium for the browser tests.
+system-deps: runtime-deps
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) runtime-deps
 	$(BIN)/spcomms demo
 
 test: $(STAMP) system-deps
