@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -117,16 +117,30 @@ def _toggled(params: Mapping[str, list[str]], facet: str, value: str) -> str:
     return _query_string(changed)
 
 
-def communication_search(request: HttpRequest) -> HttpResponse:
-    publication_sync()
-    query = request.GET.get("q", "").strip()[:200]
-    sort = request.GET.get("sort", "newest")
+@dataclass(frozen=True)
+class SearchParams:
+    query: str
+    sort: str
+    selected: dict[str, list[str]]
+
+
+def search_params(data: QueryDict) -> SearchParams:
+    """The query, order and facet choices of a search, as the search page, the downloads
+    and the API read them: over-long or unknown values are cut or replaced, never refused."""
+    query = data.get("q", "").strip()[:200]
+    sort = data.get("sort", "newest")
     if sort not in SORTS:
         sort = "newest"
     selected = {
-        facet: [value[:48] for value in request.GET.getlist(facet)[:20] if value]
-        for facet in Facet.values
+        facet: [value[:48] for value in data.getlist(facet)[:20] if value] for facet in Facet.values
     }
+    return SearchParams(query, sort, selected)
+
+
+def communication_search(request: HttpRequest) -> HttpResponse:
+    publication_sync()
+    parsed = search_params(request.GET)
+    query, sort, selected = parsed.query, parsed.sort, parsed.selected
     params: dict[str, list[str]] = {"q": [query], "sort": [sort], **selected}
     matching = search(query)
     counts = facet_counts(matching, selected)
