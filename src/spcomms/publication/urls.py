@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from spcomms.publication import statistics_views, views
+from spcomms.publication import report_views, statistics_views, views
 
 app_name = "publication"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("communications/<slug:slug>/", views.communication_detail, name="communication"),
     path("states/<str:iso3>/", views.state_detail, name="state"),
     path("mandates/<slug:code>/", views.mandate_detail, name="mandate"),
+    path("reports/hrc/", report_views.report_index, name="reports"),
+    path("reports/hrc/<int:year>/<slug:session>/", report_views.report_detail, name="report"),
+    path("reports/hrc/<int:year>/<slug:session>.pdf", report_views.report_pdf, name="report_pdf"),
 ]
