@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from spcomms.publication import report_views, statistics_views, views
+from spcomms.publication import downloads, report_views, statistics_views, views
 
 app_name = "publication"
 urlpatterns = [
     path("", views.home, name="home"),
     path("statistics/", statistics_views.statistics, name="statistics"),
     path("communications/", views.communication_search, name="search"),
+    path("communications/download.csv", downloads.download_csv, name="download_csv"),
+    path("communications/download.json", downloads.download_json, name="download_json"),
     path("communications/<slug:slug>/", views.communication_detail, name="communication"),
     path("states/<str:iso3>/", views.state_detail, name="state"),
     path("mandates/<slug:code>/", views.mandate_detail, name="mandate"),
