@@ -196,3 +196,18 @@ def test_person_str_never_shows_the_name(reference: None) -> None:
     defender = factories.person(name="Marker Name Zq")
     assert "Marker" not in str(defender)
     assert Person.objects.get(pk=defender.pk).name == "Marker Name Zq"
+
+
+def test_prefetched_consents_give_the_same_current_consent(reference: None) -> None:
+    defender = factories.person(public_naming=PublicNaming.FULL)
+    later = ConsentRecord.objects.create(
+        person=defender,
+        given_by=ConsentGiver.LAWYER,
+        transmit_to_state=True,
+        public_naming=PublicNaming.INITIALS,
+        recorded_at=NOW + dt.timedelta(days=400),
+        revoked_at=NOW + dt.timedelta(days=500),
+    )
+    loaded = Person.objects.prefetch_related("consents").get(pk=defender.pk)
+    assert loaded.current_consent() == defender.current_consent()
+    assert loaded.current_consent() != later

@@ -112,6 +112,11 @@ class Person(models.Model):
         return f"{self.get_kind_display()} {self.key.hex[:8]}"
 
     def current_consent(self) -> ConsentRecord | None:
+        """The latest unrevoked consent record, from prefetched consents when loaded."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "consents" in prefetched:
+            standing = [record for record in prefetched["consents"] if record.revoked_at is None]
+            return max(standing, key=lambda record: (record.recorded_at, record.pk), default=None)
         return self.consents.filter(revoked_at__isnull=True).order_by("-recorded_at", "-pk").first()
 
 

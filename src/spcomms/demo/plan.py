@@ -231,8 +231,9 @@ class Planner:
         by_region: dict[str, list[str]] = defaultdict(list)
         for country in self.countries:
             by_region[country.region].append(country.iso3)
-        # Heavy-tailed attention: a few States receive most letters of their region.
-        weight = {c.iso3: rng.lognormvariate(0, 1.3) for c in self.countries}
+        # Uneven attention, but not so skewed that one small State, drawn at random,
+        # receives a sixth of all letters (as a sigma of 1.3 produced).
+        weight = {c.iso3: rng.lognormvariate(0, 0.7) for c in self.countries}
         n_businesses = max(1, round(10 * self.scale))
         for number in range(n_businesses):
             sector = SECTORS[number % len(SECTORS)]

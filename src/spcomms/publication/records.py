@@ -129,7 +129,7 @@ def _published_with_relations(now: dt.datetime | None) -> QuerySet[Communication
         Prefetch(
             "named",
             queryset=CommunicationPerson.objects.select_related("person")
-            .prefetch_related("violations")
+            .prefetch_related("violations", "person__consents")
             .order_by("pk"),
             to_attr="named_for_public",
         ),
@@ -170,7 +170,11 @@ def _record(communication: Communication) -> PublicCommunication:
         raise ValueError(communication.pk)
     due = due_at.astimezone(dt.UTC).date()
     try:
-        letter = letter_render(communication=communication, audience=Audience.PUBLIC)
+        letter = letter_render(
+            communication=communication,
+            audience=Audience.PUBLIC,
+            named=communication.named_for_public,  # type: ignore[attr-defined]  # Prefetch to_attr
+        )
         texts = tuple((field, letter.texts[field]) for field in TEXT_FIELDS)
         persons = tuple(entry.shown_as for entry in letter.persons)
         guarded = letter.withheld_by_guard

@@ -7,6 +7,7 @@ DATABASE_URL says otherwise (see ``spcomms.cli.demo_environment``).
 from __future__ import annotations
 
 import sys
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -26,6 +27,7 @@ from spcomms.demo.services import (
     demo_preflight,
     demo_reset,
 )
+from spcomms.publication.index import publication_sync
 from spcomms.reference.services import reference_load
 
 DEFAULT_SEED = 0
@@ -168,6 +170,16 @@ class Command(BaseCommand):
                 "rows": report.rows,
                 "seconds": report.seconds,
             }
+        )
+        # The public index builds itself on the first public request; doing it now
+        # spares the first visitor the wait.
+        started = time.monotonic()
+        synced = publication_sync()
+        self.stdout.write(
+            gettext(
+                "Indexed %(count)s published communications for public search in %(seconds).1f s."
+            )
+            % {"count": synced.added, "seconds": time.monotonic() - started}
         )
 
     def _announce(self, *, addr: str, port: int, logins: list[DemoLogin]) -> None:
