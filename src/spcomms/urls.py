@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from spcomms.publication.api import api
+
 urlpatterns = [
     path("", include("spcomms.publication.urls")),
+    path("api/v1/", api.urls),
     path("accounts/", include("spcomms.accounts.urls")),
     path("staff/communications/", include("spcomms.communications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
