@@ -1,0 +1,298 @@
+"""How fast the public pages answer on a corpus ten times the demonstration.
+
+Builds the demo at scale 10 (about 45,000 communications and 120,000 mentions;
+``SPCOMMS_BENCH_SCALE`` changes it) into a fresh temporary SQLite database, then
+into the PostgreSQL database ``spcomms_bench_public`` when a server answers
+(created before and dropped after). In each, times the first
+``publication_sync()`` (the whole index built at once), then measures the server
+time of public requests made in-process with Django's test ``Client`` (no
+network), each kind warmed up first:
+
+- search: a common word, a rare word, a phrase, and no words, each alone and
+  with two facets chosen (year and type);
+- State pages: the busiest States and a few with few communications;
+- the API list ``/api/v1/communications`` when that URL exists;
+- a joint communications report page (fewer requests: it renders every letter
+  of a period).
+
+Prints the median and 95th percentile in milliseconds per kind, and the peak
+memory of the process. The target of the issue is a 95th percentile under
+100 ms for search and State pages. Import throughput is measured by
+``bench_import.py``.
+
+Each database is measured in a child process of its own, with its own settings,
+so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from benchmarks.run import postgres_admin_url
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+CHILD_FLAG = "--measure"
+BENCH_DATABASE = "spcomms_bench_public"
+SEED = 0
+REQUESTS = 240
+WARM_UP = 10
+REPORT_REQUESTS = 20
+TARGET_MS = 100.0
+API_LIST = "/api/v1/communications"
+COMMON_CANDIDATES = ("defender", "human", "rights", "detention")
+RARE_CANDIDATES = ("raid", "ban", "surveillance", "reprisals", "stigmatisation", "disappearance")
+PHRASE = '"arbitrary detention"'
+
+
+def scale() -> float:
+    return float(os.environ.get("SPCOMMS_BENCH_SCALE", "10"))
+
+
+def _child_environment(folder: str, database_url: str) -> dict[str, str]:
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SPCOMMS_") and key != "DATABASE_URL"
+    }
+    environ.update(
+        {
+            "SPCOMMS_VAR_DIR": folder,
+            "SPCOMMS_ENV": "demo",
+            "SPCOMMS_BENCH_SCALE": str(scale()),
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "spcomms.settings",
+        }
+    )
+    return environ
+
+
+def _run_child(folder: str, database_url: str) -> None:
+    subprocess.run(  # noqa: S603  # our own interpreter running this module
+        [sys.executable, "-m", "benchmarks.bench_public", CHILD_FLAG],
+        cwd=REPOSITORY,
+        env=_child_environment(folder, database_url),
+        check=True,
+    )
+
+
+def _postgres_admin() -> psycopg.Connection[Any] | None:
+    """A connection to the PostgreSQL server in autocommit mode, or None."""
+    try:
+        return psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=3)
+    except psycopg.Error:  # no server: the PostgreSQL run is skipped
+        return None
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="spcomms-bench-public-") as folder:
+        _run_child(folder, f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+    admin = _postgres_admin()
+    if admin is None:
+        print(f"  PostgreSQL: skipped, no server answers at {postgres_admin_url()}")
+        return
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE))
+    with admin:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+        try:
+            with tempfile.TemporaryDirectory(prefix="spcomms-bench-public-") as folder:
+                _run_child(folder, _with_database(postgres_admin_url(), BENCH_DATABASE))
+        finally:
+            admin.execute(drop)
+
+
+def _peak_megabytes() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _timed(get: Callable[[str], Any], urls: list[str], count: int) -> list[float]:
+    """Milliseconds per request for ``count`` requests cycling through ``urls``, after
+    a warm-up of each URL."""
+    for url in urls[:WARM_UP]:
+        _check(get(url), url)
+    timings = []
+    for index in range(count):
+        url = urls[index % len(urls)]
+        started = time.perf_counter()
+        response = get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        _check(response, url)
+    return timings
+
+
+def _check(response: Any, url: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+
+
+def _print_timings(kind: str, timings: list[float], *, target: bool) -> None:
+    p95 = _percentile(timings, 0.95)
+    verdict = ""
+    if target:
+        verdict = "  (target met)" if p95 < TARGET_MS else f"  (MISSED the {TARGET_MS:g} ms target)"
+    print(
+        f"    {kind:<34} n={len(timings):<4} median {statistics.median(timings):7.1f} ms"
+        f"   p95 {p95:7.1f} ms   max {max(timings):7.1f} ms{verdict}",
+        flush=True,
+    )
+
+
+def measure() -> None:
+    import django
+
+    django.setup()
+    from urllib.parse import urlencode
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import Resolver404, resolve
+
+    from spcomms.demo.services import demo_build
+    from spcomms.publication.index import publication_sync, search
+    from spcomms.publication.models import Facet, PublishedFacet
+    from spcomms.publication.reports import reported_sessions
+    from spcomms.reference.services import reference_load
+
+    setup_test_environment()  # lets the test Client's host through ALLOWED_HOSTS
+    call_command("migrate", verbosity=0)
+    reference_load()
+    started = time.perf_counter()
+    built = demo_build(seed=SEED, scale=scale())
+    build_seconds = time.perf_counter() - started
+    print(
+        f"  {connection.display_name}: demo at scale {scale():g}: "
+        f"{built.communications:,} communications, {built.mentions:,} mentions "
+        f"(built in {build_seconds:.0f} s)",
+        flush=True,
+    )
+    started = time.perf_counter()
+    synced = publication_sync()
+    print(
+        f"    first publication_sync(): {synced.added:,} documents indexed in "
+        f"{time.perf_counter() - started:.1f} s",
+        flush=True,
+    )
+    started = time.perf_counter()
+    publication_sync()
+    print(
+        f"    publication_sync() with nothing to do: "
+        f"{(time.perf_counter() - started) * 1000:.1f} ms",
+        flush=True,
+    )
+
+    def hits(word: str) -> int:
+        return search(word).count()
+
+    common = max(COMMON_CANDIDATES, key=hits)
+    rare = min((w for w in RARE_CANDIDATES if hits(w)), key=hits, default=RARE_CANDIDATES[0])
+    year = (
+        PublishedFacet.objects.filter(facet=Facet.YEAR)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("value", flat=True)
+        .first()
+    )
+    queries = [common, rare, PHRASE, ""]
+    print(
+        "    search queries (documents found): "
+        + ", ".join(f"{query or '(no words)'} ({hits(query):,})" for query in queries),
+        flush=True,
+    )
+    search_urls = []
+    for query in queries:
+        search_urls.append("/communications/?" + urlencode({"q": query}))
+        search_urls.append(
+            "/communications/?" + urlencode({"q": query, "year": year or "", "type": "UA"})
+        )
+    by_state = list(
+        PublishedFacet.objects.filter(facet=Facet.ADDRESSEE)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "value")
+        .values_list("value", "n")
+    )
+    chosen = by_state[:4] + by_state[len(by_state) // 2 : len(by_state) // 2 + 2] + by_state[-2:]
+    print(
+        "    State pages (communications): " + ", ".join(f"{iso3} ({n:,})" for iso3, n in chosen),
+        flush=True,
+    )
+    state_urls = [f"/states/{iso3}/" for iso3, _n in chosen]
+
+    client = Client()
+    _print_timings("search", _timed(client.get, search_urls, REQUESTS), target=True)
+    for index, url in enumerate(search_urls):
+        label = f"  search: {queries[index // 2] or '(no words)'}" + (
+            " + 2 facets" if index % 2 else ""
+        )
+        _print_timings(label, _timed(client.get, [url], REQUESTS // 12), target=True)
+    _print_timings("State page", _timed(client.get, state_urls, REQUESTS), target=True)
+    busiest = state_urls[0]
+    _print_timings(
+        f"  State page, busiest ({busiest})",
+        _timed(client.get, [busiest], REQUESTS // 12),
+        target=True,
+    )
+    try:
+        resolve(API_LIST)
+        api = True
+    except Resolver404:
+        try:
+            resolve(API_LIST + "/")
+            api = True
+        except Resolver404:
+            api = False
+    if api:
+        try:
+            api_timings = _timed(client.get, [API_LIST, API_LIST + "?page=2"], REQUESTS)
+        except RuntimeError as error:  # the API is being built elsewhere; say so and go on
+            print(f"    API list: not measured: {error}", flush=True)
+        else:
+            _print_timings("API list", api_timings, target=False)
+    else:
+        print(f"    API list: skipped, {API_LIST} does not exist yet", flush=True)
+    sessions = reported_sessions()
+    if sessions:
+        newest = sessions[min(3, len(sessions) - 1)]
+        url = f"/reports/hrc/{newest.year}/{newest.session}/"
+        _print_timings(
+            f"HRC report page ({newest.session} {newest.year})",
+            _timed(client.get, [url], REPORT_REQUESTS),
+            target=False,
+        )
+    print("    import throughput: see bench_import", flush=True)
+    print(f"    peak memory (max RSS): {_peak_megabytes():.0f} MB", flush=True)
+
+
+if __name__ == "__main__":
+    if CHILD_FLAG in sys.argv[1:]:
+        measure()
+    else:
+        main()
