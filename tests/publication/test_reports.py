@@ -206,4 +206,6 @@ def test_the_synthetic_label_is_on_the_page_and_in_the_pdf(client: Client, refer
 def test_the_report_is_translated(client: Client, reference: None) -> None:
     _sent(dt.datetime(2015, 10, 1, 9, tzinfo=dt.UTC))
     html = client.get("/reports/hrc/2016/march/", headers={"accept-language": "fr"})
-    assert "Communications envoyées" in html.content.decode()
+    assert "session de mars 2016" in html.content.decode()
+    html = client.get("/reports/hrc/2016/june/", headers={"accept-language": "es"})
+    assert "período de sesiones de junio de 2016" in html.content.decode()
