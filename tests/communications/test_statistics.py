@@ -348,6 +348,14 @@ def test_both_ends_of_the_period_are_included_whole_utc_days() -> None:
     assert one_day.communications == 1
 
 
+def test_a_period_may_run_from_the_first_to_the_last_date_python_knows() -> None:
+    factories.communication(sent_at=at(2015, 5, 5))
+
+    statistics = communications_statistics(start=dt.date.min, end=dt.date.max)
+
+    assert statistics.communications == 1
+
+
 def test_an_empty_period_gives_zeros_and_no_percentages() -> None:
     factories.communication(sent_at=at(2016, 1, 1))
 

@@ -17,8 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
     Exists,
     F,
@@ -28,9 +26,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -156,47 +151,62 @@ def last_complete_year(*, today: dt.date) -> int:
     return latest.astimezone(dt.UTC).year if latest is not None else today.year - 1
 
 
-def _canonical_person(prefix: str = "") -> Coalesce:
+def _canonical_person() -> Coalesce:
     """The person a mention counts for: the one it was merged into, when it was."""
-    return Coalesce(
-        F(f"{prefix}person__merged_into_id"), F(f"{prefix}person_id"), output_field=IntegerField()
-    )
+    return Coalesce(F("person__merged_into_id"), F("person_id"), output_field=IntegerField())
 
 
 def _bucket_counts(
     period: QuerySet[Communication],
 ) -> tuple[dict[str, int], dict[str, int], int]:
-    """One grouped query: communications per region bucket, per type, and about reprisals."""
-    addressed = Addressee.objects.filter(communication=OuterRef("pk"), is_copy=False)
-    annotated = period.annotate(
-        first_state_region=Subquery(
-            addressed.filter(country__isnull=False)
-            .order_by("pk")
-            .values("country__reporting_region")[:1],
-            output_field=CharField(),
-        ),
-        to_business=Exists(addressed.filter(non_state_actor__kind=NonStateKind.BUSINESS)),
-        to_other_actor=Exists(addressed.filter(non_state_actor__isnull=False)),
-    ).annotate(
-        bucket=Case(
-            When(first_state_region__isnull=True, to_business=True, then=Value(BUSINESS)),
-            When(first_state_region__isnull=True, to_other_actor=True, then=Value(OTHER_NON_STATE)),
-            When(first_state_region__isnull=True, then=Value(UNASSIGNED)),
-            When(first_state_region="", then=Value(UNASSIGNED)),
-            default=F("first_state_region"),
-            output_field=CharField(),
-        )
+    """Communications per region bucket and per type, and those about reprisals: two
+    grouped queries.
+
+    The first addressed State of a communication is its lowest addressee key among the
+    States that are not copies; the regions of those first States are counted in one query
+    (joins and grouping, no subquery per communication). The second query counts the
+    communications by type and by whether they have an addressed State, a business or
+    another non-State actor among their addressees.
+    """
+    states = Addressee.objects.filter(
+        communication__in=period.values("pk"), is_copy=False, country__isnull=False
     )
-    rows = annotated.values("bucket", "type").annotate(
-        n=Count("pk"), reprisal=Count("pk", filter=Q(concerns_reprisal=True))
-    )
+    first_states = states.order_by().values("communication").annotate(first=Min("pk"))
     regions: dict[str, int] = {}
+    for region, n in (
+        Addressee.objects.filter(pk__in=first_states.values("first"))
+        .order_by()
+        .values("country__reporting_region")
+        .annotate(n=Count("pk"))
+        .values_list("country__reporting_region", "n")
+    ):
+        bucket = region or UNASSIGNED
+        regions[bucket] = regions.get(bucket, 0) + n
+
+    addressed = Addressee.objects.filter(communication=OuterRef("pk"), is_copy=False)
+    rows = (
+        period.annotate(
+            to_state=Exists(addressed.filter(country__isnull=False)),
+            to_business=Exists(addressed.filter(non_state_actor__kind=NonStateKind.BUSINESS)),
+            to_other_actor=Exists(addressed.filter(non_state_actor__isnull=False)),
+        )
+        .values("type", "to_state", "to_business", "to_other_actor")
+        .annotate(n=Count("pk"), reprisal=Count("pk", filter=Q(concerns_reprisal=True)))
+    )
     types: dict[str, int] = {}
     reprisals = 0
     for row in rows:
-        regions[row["bucket"]] = regions.get(row["bucket"], 0) + row["n"]
         types[row["type"]] = types.get(row["type"], 0) + row["n"]
         reprisals += row["reprisal"]
+        if row["to_state"]:
+            continue  # counted above, by the region of the first State
+        if row["to_business"]:
+            bucket = BUSINESS
+        elif row["to_other_actor"]:
+            bucket = OTHER_NON_STATE
+        else:
+            bucket = UNASSIGNED
+        regions[bucket] = regions.get(bucket, 0) + row["n"]
     return regions, types, reprisals
 
 
@@ -220,38 +230,31 @@ def _addressee_counts(period: QuerySet[Communication]) -> dict[str, int]:
 def _person_counts(period: QuerySet[Communication]) -> tuple[int, int]:
     """Distinct persons named, and communications naming someone named in an earlier one.
 
-    Two queries: the period's mentions (each as its canonical person), and for those persons
-    the first time any sent communication named them. A communication follows up when one of
-    its persons was first named strictly before it was sent.
+    One aggregate query over the period's mentions, each taken as its canonical person.
+    A mention is of someone named before when a communication sent at an earlier instant
+    names the canonical person itself or a person merged into it; the two cases are two
+    EXISTS tests so that each can use the index on its foreign key.
     """
-    mentions = CommunicationPerson.objects.filter(communication__in=period.values("pk")).annotate(
-        canonical=_canonical_person()
+    # A communication has a sent date exactly when it was sent (database check
+    # communication_sent_has_date_deadline_reference), so the date alone selects sent ones;
+    # without a test on the status, SQLite reaches the mentions through the person's index.
+    earlier = CommunicationPerson.objects.filter(
+        communication__sent_at__lt=OuterRef("communication__sent_at")
     )
-    rows = [
-        (communication, canonical, sent_at)
-        for communication, canonical, sent_at in mentions.values_list(
-            "communication_id", "canonical", "communication__sent_at"
-        )
-        if sent_at is not None  # always set on a sent communication (database check)
-    ]
-    persons = {canonical for _, canonical, _ in rows}
-    if not persons:
-        return 0, 0
-    first_named: dict[int, dt.datetime] = dict(
-        CommunicationPerson.objects.filter(communication__status=CommunicationStatus.SENT)
-        .annotate(canonical=_canonical_person())
-        .filter(canonical__in=mentions.values("canonical"))
-        .order_by()
-        .values("canonical")
-        .annotate(first=Min("communication__sent_at"))
-        .values_list("canonical", "first")
+    # The outer mention's canonical person, spelt out: an alias would not reach the subquery.
+    canonical = Coalesce(
+        OuterRef("person__merged_into_id"), OuterRef("person_id"), output_field=IntegerField()
     )
-    follow_ups = {
-        communication
-        for communication, canonical, sent_at in rows
-        if first_named[canonical] < sent_at
-    }
-    return len(persons), len(follow_ups)
+    named_before = Exists(earlier.filter(person_id=canonical)) | Exists(
+        earlier.filter(person__merged_into_id=canonical)
+    )
+    counts: dict[str, int] = CommunicationPerson.objects.filter(
+        communication__in=period.values("pk")
+    ).aggregate(
+        persons=Count(_canonical_person(), distinct=True),
+        follow_ups=Count("communication", distinct=True, filter=named_before),
+    )
+    return counts["persons"], counts["follow_ups"]
 
 
 def _shares(
@@ -287,7 +290,7 @@ def communications_statistics(
         )
     period = sent_in_period(start=start, end=end, mandate=mandate)
     regions, types, reprisals = _bucket_counts(period)
-    total = sum(regions.values())
+    total = sum(types.values())
     addressees = _addressee_counts(period) if total else {"states": 0, "business": 0, "other": 0}
     persons, follow_ups = _person_counts(period) if total else (0, 0)
     return CommunicationStatistics(
