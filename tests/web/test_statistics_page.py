@@ -117,14 +117,16 @@ def test_the_figures_name_no_one(client: Client) -> None:
     assert cell(html, "persons") == "2"
 
 
-def test_letters_sent_but_not_yet_published_count_and_drafts_do_not(client: Client) -> None:
+def test_the_public_page_counts_only_the_published_record(client: Client) -> None:
+    """A letter still within its deadline is confidential: not even a count of it shows,
+    since a one-day period would tell that it went out, to which region, about what."""
     today = timezone.now().date()
     factories.communication(sent_at=timezone.now() - dt.timedelta(days=1))  # still confidential
+    factories.communication(sent_at=timezone.now() - dt.timedelta(days=70))  # published
     factories.communication(sent_at=None)
 
-    yesterday = today - dt.timedelta(days=1)
     html = client.get(
-        URL, {"from": yesterday.isoformat(), "to": today.isoformat()}
+        URL, {"from": (today - dt.timedelta(days=80)).isoformat(), "to": today.isoformat()}
     ).content.decode()
 
     assert cell(html, "communications") == "1"

@@ -122,12 +122,13 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 
 def sent_in_period(
-    *, start: dt.date, end: dt.date, mandate: str | None = None
+    *, start: dt.date, end: dt.date, mandate: str | None = None, published_only: bool = False
 ) -> QuerySet[Communication]:
     """Communications sent from ``start`` to ``end`` (whole UTC days), in which ``mandate``
-    took part (as lead or joined) when one is given."""
+    took part (as lead or joined) when one is given; with ``published_only``, only those
+    in the public record, so that public figures reveal nothing still confidential."""
     first, last = period_bounds(start, end)
-    sent = Communication.objects.filter(
+    sent = (Communication.objects.published() if published_only else Communication.objects).filter(
         status=CommunicationStatus.SENT, sent_at__gte=first, sent_at__lte=last
     )
     if mandate is not None:
@@ -270,7 +271,7 @@ def _shares(
 
 
 def communications_statistics(
-    *, start: dt.date, end: dt.date, mandate: str | None = None
+    *, start: dt.date, end: dt.date, mandate: str | None = None, published_only: bool = False
 ) -> CommunicationStatistics:
     """The figures of A/HRC/31/55 paras 5-6 for communications sent from ``start`` to ``end``
     (inclusive, UTC dates), optionally only those in which ``mandate`` (a code) took part.
@@ -288,7 +289,7 @@ def communications_statistics(
             _("There is no mandate with the code %(code)s. The codes are: %(known)s.")
             % {"code": mandate, "known": known or "—"}
         )
-    period = sent_in_period(start=start, end=end, mandate=mandate)
+    period = sent_in_period(start=start, end=end, mandate=mandate, published_only=published_only)
     regions, types, reprisals = _bucket_counts(period)
     total = sum(types.values())
     addressees = _addressee_counts(period) if total else {"states": 0, "business": 0, "other": 0}

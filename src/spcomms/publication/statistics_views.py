@@ -119,7 +119,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
         end: dt.date = form.cleaned_data["to"]
         mandate: str = form.cleaned_data["mandate"]
         try:
-            figures = communications_statistics(start=start, end=end, mandate=mandate or None)
+            # Public figures count only the published record: a letter still within its
+            # deadline must not show, even as a count on a one-day period.
+            figures = communications_statistics(
+                start=start, end=end, mandate=mandate or None, published_only=True
+            )
         except StatisticsRequestError as error:
             form.add_error(None, str(error))
     names = dict(mandates)
