@@ -14,6 +14,8 @@ constraint and foreign key.
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -66,7 +68,54 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def _sqlite_datetime(value: object) -> object:
+    """What Django stores on SQLite for an aware datetime: naive UTC, as text."""
+    if isinstance(value, dt.datetime):
+        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    return value
+
+
+def _sqlite_date(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _sqlite_uuid(value: object) -> object:
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _remembered(prepare: Callable[[object], object]) -> Callable[[object], object]:
+    """``prepare`` with the values it has seen remembered: most dates repeat."""
+    seen: dict[object, object] = {}
+
+    def remembered(value: object) -> object:
+        found = seen.get(value, seen)
+        if found is seen:
+            found = seen[value] = prepare(value)
+        return found
+
+    return remembered
+
+
 def _preparer(field: models.Field[Any, Any]) -> Callable[[object], object] | None:
+    """How a field's values reach the database; None when they go as they are.
+
+    Dates, times and UUIDs are prepared here as Django would (its own path
+    reads settings and the connection for every value, which costs more than
+    the insert). Encrypted text is sealed by the field itself, value by value.
+    """
+    if isinstance(field, EncryptedTextField):
+        return lambda value: field.get_prep_value(value)
+    if connection.vendor == "postgresql" and isinstance(
+        field, models.DateTimeField | models.DateField | models.UUIDField
+    ):
+        return None  # psycopg sends these Python values as they are
+    if connection.vendor == "sqlite":
+        if isinstance(field, models.DateTimeField):
+            return _remembered(_sqlite_datetime)
+        if isinstance(field, models.DateField):
+            return _remembered(_sqlite_date)
+        if isinstance(field, models.UUIDField):
+            return _sqlite_uuid
     if isinstance(field, PREPARED_FIELDS):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
@@ -85,13 +134,13 @@ def insert_rows(
     converters = [(index, prepare) for index, prepare in preparers if prepare is not None]
 
     def prepared(row: Sequence[object]) -> tuple[object, ...]:
-        if not converters:
-            return tuple(row)
         values = list(row)
         for index, prepare in converters:
             values[index] = prepare(values[index])
         return tuple(values)
 
+    # Rows of plain values go as they are (tuple() of a tuple is the tuple itself).
+    prepare: Callable[[Sequence[object]], tuple[object, ...]] = prepared if converters else tuple
     count = 0
     if connection.vendor == "postgresql":
         from psycopg import sql
@@ -107,7 +156,7 @@ def insert_rows(
             cursor.cursor.copy(statement) as copy,
         ):
             for row in rows:
-                copy.write_row(prepared(row))
+                copy.write_row(prepare(row))
                 count += 1
         return count
     quote = connection.ops.quote_name
@@ -120,7 +169,7 @@ def insert_rows(
     with connection.cursor() as cursor:
         batch: list[Any] = []
         for row in rows:
-            batch.append(prepared(row))
+            batch.append(prepare(row))
             if len(batch) >= BATCH_SIZE * 10:
                 cursor.executemany(insert, batch)
                 count += len(batch)

@@ -51,23 +51,17 @@ class Known:
     pk: int
 
 
+NO_ID_YET = 0
+
+
 @dataclass(eq=False)
 class New:
-    """A row to create; its id is given when the plan is written."""
+    """A row to create; its id is given (``writing``) before any row is written."""
 
-    pk: int | None = None
-
-    @property
-    def id(self) -> int:
-        assert self.pk is not None, "ids are given before rows are written"  # noqa: S101  # an internal ordering
-        return self.pk
+    pk: int = NO_ID_YET
 
 
 Ref = Known | New
-
-
-def ref_id(ref: Ref) -> int:
-    return ref.pk if isinstance(ref, Known) else ref.id
 
 
 @dataclass

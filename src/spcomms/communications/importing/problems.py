@@ -9,7 +9,7 @@ organisation's key only: never a name, nor any text of a letter.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
@@ -53,10 +53,10 @@ class Location:
     line: int | None = None
     path: str | None = None
     file: str | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] | None = None
 
     def label(self, name: str) -> str:
-        return self.labels.get(name, name)
+        return self.labels.get(name, name) if self.labels else name
 
     def problem(self, name: str | None, message: str) -> Problem:
         if self.path is not None:

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from spcomms.communications.importing import schema
 from spcomms.communications.importing.problems import Location, Problem, file_problem
@@ -37,6 +38,13 @@ class FileFormat(StrEnum):
 
 FORMAT_LABELS = {FileFormat.JSON: _("JSON"), FileFormat.CSV: _("CSV")}
 JSON_STARTS = (b"{", b"[")
+# What each JSON object describes, for messages; translated only when a message is written.
+A_COMMUNICATION = _("a communication")
+THE_MANDATES = _("the mandates (lead and joined)")
+AN_ADDRESSEE = _("an addressee")
+A_NAMED_PERSON = _("a named person")
+THE_CONSENT = _("the consent")
+A_REPLY = _("a reply")
 
 
 @dataclass
@@ -208,7 +216,7 @@ def _json_object(
     path: str,
     allowed: Sequence[str],
     problems: list[Problem],
-    what: str,
+    what: StrOrPromise,
 ) -> dict[str, object] | None:
     """The object at ``path`` with its unknown keys reported, or None if it is no object."""
     if not isinstance(value, dict):
@@ -216,7 +224,8 @@ def _json_object(
             Problem(
                 None,
                 None,
-                gettext("this must be an object, {...}, describing %(what)s.") % {"what": what},
+                gettext("this must be an object, {...}, describing %(what)s.")
+                % {"what": str(what)},
                 path=path,
             )
         )
@@ -228,7 +237,7 @@ def _json_object(
                     None,
                     None,
                     gettext("unknown key for %(what)s. %(hint)s")
-                    % {"what": what, "hint": _suggest(str(name), allowed)},
+                    % {"what": str(what), "hint": _suggest(str(name), allowed)},
                     path=f"{path}.{name}",
                 )
             )
@@ -256,7 +265,7 @@ def _json_communication(
         path,
         (*schema.COMMUNICATION_FIELDS, *schema.COMMUNICATION_NESTED),
         problems,
-        gettext("a communication"),
+        A_COMMUNICATION,
     )
     if data is None:
         return None
@@ -267,7 +276,7 @@ def _json_communication(
             mandates_path,
             schema.MANDATE_FIELDS,
             problems,
-            gettext("the mandates (lead and joined)"),
+            THE_MANDATES,
         )
         if data.get("mandates") is not None
         else {}
@@ -277,9 +286,7 @@ def _json_communication(
         _json_list(data.get("addressees"), f"{path}.addressees", problems)
     ):
         where = f"{path}.addressees[{index}]"
-        found = _json_object(
-            entry, where, schema.ADDRESSEE_FIELDS, problems, gettext("an addressee")
-        )
+        found = _json_object(entry, where, schema.ADDRESSEE_FIELDS, problems, AN_ADDRESSEE)
         if found is not None:
             addressees.append(Raw(_pick(found, schema.ADDRESSEE_FIELDS), Location(path=where)))
     persons = []
@@ -290,7 +297,7 @@ def _json_communication(
             where,
             (*schema.PERSON_FIELDS, *schema.PERSON_NESTED),
             problems,
-            gettext("a named person"),
+            A_NAMED_PERSON,
         )
         if found is None:
             continue
@@ -301,7 +308,7 @@ def _json_communication(
                 f"{where}.consent",
                 schema.CONSENT_FIELDS,
                 problems,
-                gettext("the consent"),
+                THE_CONSENT,
             )
             if given is not None:
                 consent = Raw(
@@ -315,7 +322,7 @@ def _json_communication(
         replies = []
         for index, entry in enumerate(_json_list(data["replies"], f"{path}.replies", problems)):
             where = f"{path}.replies[{index}]"
-            found = _json_object(entry, where, schema.REPLY_FIELDS, problems, gettext("a reply"))
+            found = _json_object(entry, where, schema.REPLY_FIELDS, problems, A_REPLY)
             if found is not None:
                 replies.append(Raw(_pick(found, schema.REPLY_FIELDS), Location(path=where)))
     return RawCommunication(

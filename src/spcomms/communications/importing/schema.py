@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
 from django.utils.translation import gettext
@@ -139,8 +139,8 @@ def is_blank(value: object) -> bool:
     """Nothing given: a missing key, null, an empty cell or spaces, an empty list."""
     if value is None:
         return True
-    if isinstance(value, str):
-        return not value.strip()
+    if type(value) is str:
+        return not value or value.isspace()
     return isinstance(value, list) and not value
 
 
@@ -241,12 +241,15 @@ def unknown_code(what: str, code: str, known: Collection[str]) -> str:
     ).strip()
 
 
-def choice(what: str, choices: Collection[str]) -> Parser[str]:
+def choice(what: str, choices: Sequence[str]) -> Parser[str]:
     """One of a fixed list of values (kinds, genders, languages), in any case."""
+    allowed = frozenset(choices)
 
     def parse(value: object) -> str:
-        if isinstance(value, str) and value.strip().lower() in choices:
-            return value.strip().lower()
+        if isinstance(value, str):
+            cleaned = value.strip().lower()
+            if cleaned in allowed:
+                return cleaned
         raise Invalid(
             gettext("%(value)s is not a %(what)s: use one of %(choices)s.")
             % {"value": quote(value), "what": what, "choices": ", ".join(choices)}
@@ -292,26 +295,40 @@ def country(known: Mapping[str, int]) -> Parser[int]:
 def items(value: object) -> list[str]:
     """The entries of a list: a JSON list of text, or ``;``-separated text."""
     if isinstance(value, str):
-        return [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-    if isinstance(value, list) and all(isinstance(entry, str | int) for entry in value):
-        return [str(entry).strip() for entry in value if str(entry).strip()]
-    raise Invalid(gettext('this must be a list of codes, such as ["a", "b"], or text a;b.'))
+        parts: list[object] = list(value.split(LIST_SEPARATOR))
+    elif isinstance(value, list):
+        parts = value
+    else:
+        parts = [None]
+    entries: list[str] = []
+    for part in parts:
+        if type(part) is not str:
+            if not isinstance(part, int) or isinstance(part, bool):
+                raise Invalid(
+                    gettext('this must be a list of codes, such as ["a", "b"], or text a;b.')
+                )
+            part = str(part)
+        cleaned = part.strip()
+        if cleaned:
+            entries.append(cleaned)
+    return entries
 
 
 def codes(what: str, known: Mapping[str, int]) -> Parser[frozenset[int]]:
-    """Several codes of one vocabulary; every unknown one is named."""
-    one = code(what, known)
+    """Several codes of one vocabulary, in any case; every unknown one is named."""
 
     def parse(value: object) -> frozenset[int]:
         found: set[int] = set()
-        messages: list[str] = []
+        unknown: list[str] = []
         for entry in items(value):
-            try:
-                found.add(one(entry))
-            except Invalid as error:
-                messages.append(error.message)
-        if messages:
-            raise Invalid(" ".join(messages))
+            cleaned = entry.lower()
+            pk = known.get(cleaned)
+            if pk is None:
+                unknown.append(unknown_code(what, cleaned, known))
+            else:
+                found.add(pk)
+        if unknown:
+            raise Invalid(" ".join(unknown))
         return frozenset(found)
 
     return parse

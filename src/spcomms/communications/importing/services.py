@@ -8,6 +8,9 @@ problem is refused with every problem found, and nothing is written.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +84,24 @@ def _lookups() -> Lookups:
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is imported.
+
+    A large file becomes millions of small objects that all live until the
+    import ends; the collector would walk them again and again for nothing
+    (it took a third of the import's time). Reference counting still frees
+    what is dropped; the collector resumes, as it was, when the import ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def communications_import(
     *,
     path: Path,
@@ -94,6 +115,20 @@ def communications_import(
     Raises CommunicationImportError with every problem found when the file is
     not valid as a whole; then nothing is written.
     """
+    with _collector_paused():
+        return _import(
+            path=path, replies=replies, file_format=file_format, actor=actor, progress=progress
+        )
+
+
+def _import(
+    *,
+    path: Path,
+    replies: Path | None,
+    file_format: FileFormat | None,
+    actor: User | None,
+    progress: Progress,
+) -> ImportReport:
     for given in (path, replies):
         if given is not None and not given.is_file():
             raise CommunicationImportError(

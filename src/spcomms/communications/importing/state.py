@@ -31,7 +31,10 @@ from spcomms.communications.models import (
 from spcomms.followup.models import Assessment
 
 CHUNK = 5000
+# Ask for a range of ids when it holds at most this many ids per id wanted.
+DENSE = 2
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 ActorKey = tuple[str, str]
 
 
@@ -44,6 +47,27 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def by_ids(
+    queryset: models.QuerySet[M, T], field: str, ids: Collection[int]
+) -> Iterator[models.QuerySet[M, T]]:
+    """Querysets that together return the rows whose ``field`` is one of ``ids``, and
+    perhaps a few others, which the caller drops.
+
+    The ids an import touches are mostly contiguous (rows it created together),
+    so a range is asked for when it is dense enough; Django would otherwise
+    prepare every value of long ``IN`` lists one by one, which took longer
+    than reading the rows.
+    """
+    if not ids:
+        return
+    low, high = min(ids), max(ids)
+    if high - low < DENSE * len(ids):
+        yield queryset.filter(**{f"{field}__gte": low, f"{field}__lte": high})
+        return
+    for batch in chunks(sorted(ids)):
+        yield queryset.filter(**{f"{field}__in": batch})
 
 
 @dataclass(frozen=True)
@@ -93,25 +117,19 @@ def load_persons(external_keys: Collection[str]) -> dict[str, ExistingPerson]:
     by_pk = {person.pk: person for person in persons.values()}
     areas: dict[int, set[int]] = defaultdict(set)
     through = Person.issue_areas.through
-    for ids in chunks(by_pk):
-        for person_id, area_id in through.objects.filter(person_id__in=ids).values_list(
-            "person_id", "issuearea_id"
+    for queryset in by_ids(through.objects.all(), "person_id", by_pk):
+        for person_id, area_id in queryset.values_list("person_id", "issuearea_id"):
+            if person_id in by_pk:
+                areas[person_id].add(area_id)
+    consents = ConsentRecord.objects.filter(revoked_at__isnull=True).order_by(
+        "person_id", "-recorded_at", "-pk"
+    )
+    for current in by_ids(consents, "person_id", by_pk):
+        for person_id, given_by, transmit, naming, written, recorded_at in current.values_list(
+            "person_id", "given_by", "transmit_to_state", "public_naming", "written", "recorded_at"
         ):
-            areas[person_id].add(area_id)
-        for person_id, given_by, transmit, naming, written, recorded_at in (
-            ConsentRecord.objects.filter(person_id__in=ids, revoked_at__isnull=True)
-            .order_by("person_id", "-recorded_at", "-pk")
-            .values_list(
-                "person_id",
-                "given_by",
-                "transmit_to_state",
-                "public_naming",
-                "written",
-                "recorded_at",
-            )
-        ):
-            person = by_pk[person_id]
-            if person.consent is None:  # the first is the latest: the current consent
+            person = by_pk.get(person_id)
+            if person is not None and person.consent is None:  # the latest comes first
                 person.consent = ExistingConsent(given_by, transmit, naming, written, recorded_at)
     for person_id, found in areas.items():
         by_pk[person_id].issue_area_ids = frozenset(found)
@@ -212,45 +230,48 @@ SCALARS = (
 def load_communications(pks: Sequence[int]) -> dict[int, ExistingCommunication]:
     """The stored communications with these ids, with everything the import may replace."""
     found: dict[int, ExistingCommunication] = {}
-    for batch in chunks(pks):
-        for values in Communication.objects.filter(pk__in=batch).values_list(*SCALARS):
-            found[values[0]] = ExistingCommunication(*values)
-        for communication_id, mandate_id, is_lead in CommunicationMandate.objects.filter(
-            communication_id__in=batch
-        ).values_list("communication_id", "mandate_id", "is_lead"):
-            found[communication_id].mandates.add((mandate_id, is_lead))
-        for communication_id, country_id, actor_id, is_copy in (
-            Addressee.objects.filter(communication_id__in=batch)
-            .order_by("pk")
-            .values_list("communication_id", "country_id", "non_state_actor_id", "is_copy")
+    wanted = set(pks)
+    for queryset in by_ids(Communication.objects.order_by(), "pk", wanted):
+        for values in queryset.values_list(*SCALARS):
+            if values[0] in wanted:
+                found[values[0]] = ExistingCommunication(*values)
+    for links in by_ids(CommunicationMandate.objects.all(), "communication_id", wanted):
+        for communication_id, mandate_id, is_lead in links.values_list(
+            "communication_id", "mandate_id", "is_lead"
         ):
-            found[communication_id].addressees.append((country_id, actor_id, is_copy))
+            if communication_id in wanted:
+                found[communication_id].mandates.add((mandate_id, is_lead))
+    for addressees in by_ids(Addressee.objects.order_by("pk"), "communication_id", wanted):
+        for communication_id, country_id, actor_id, is_copy in addressees.values_list(
+            "communication_id", "country_id", "non_state_actor_id", "is_copy"
+        ):
+            if communication_id in wanted:
+                found[communication_id].addressees.append((country_id, actor_id, is_copy))
     _load_mentions(found)
     _load_replies(found)
     return found
 
 
 def _links(
-    through: type[models.Model], owner: str, target: str, owners: list[int]
+    through: type[models.Model], owner: str, target: str, owners: set[int]
 ) -> dict[int, set[int]]:
     links: dict[int, set[int]] = defaultdict(set)
-    for batch in chunks(owners):
-        for owner_id, target_id in through._default_manager.filter(
-            **{f"{owner}__in": batch}
-        ).values_list(owner, target):
-            links[owner_id].add(target_id)
+    for queryset in by_ids(through._default_manager.all(), owner, owners):
+        for owner_id, target_id in queryset.values_list(owner, target):
+            if owner_id in owners:
+                links[owner_id].add(target_id)
     return links
 
 
 def _load_mentions(found: dict[int, ExistingCommunication]) -> None:
     rows: list[tuple[int, int, int]] = []
-    for batch in chunks(found):
+    for queryset in by_ids(CommunicationPerson.objects.all(), "communication_id", found):
         rows.extend(
-            CommunicationPerson.objects.filter(communication_id__in=batch).values_list(
-                "pk", "communication_id", "person_id"
-            )
+            row
+            for row in queryset.values_list("pk", "communication_id", "person_id")
+            if row[1] in found
         )
-    pks = [pk for pk, _communication, _person in rows]
+    pks = {pk for pk, _communication, _person in rows}
     violations = _links(
         CommunicationPerson.violations.through, "communicationperson_id", "violationtype_id", pks
     )
@@ -261,10 +282,8 @@ def _load_mentions(found: dict[int, ExistingCommunication]) -> None:
         pks,
     )
     assessed: set[int] = set()
-    for batch in chunks(pks):
-        assessed.update(
-            Assessment.objects.filter(case_id__in=batch).values_list("case_id", flat=True)
-        )
+    for assessments in by_ids(Assessment.objects.all(), "case_id", pks):
+        assessed.update(assessments.values_list("case_id", flat=True))
     for pk, communication_id, person_id in rows:
         found[communication_id].mentions[person_id] = ExistingMention(
             pk,
@@ -277,11 +296,11 @@ def _load_mentions(found: dict[int, ExistingCommunication]) -> None:
 
 def _load_replies(found: dict[int, ExistingCommunication]) -> None:
     rows: list[tuple[int, int, dt.date, str, int | None, bool, str]] = []
-    for batch in chunks(found):
+    replies = Reply.objects.order_by("communication_id", "received_on", "pk")
+    for queryset in by_ids(replies, "communication_id", found):
         rows.extend(
-            Reply.objects.filter(communication_id__in=batch)
-            .order_by("communication_id", "received_on", "pk")
-            .values_list(
+            row
+            for row in queryset.values_list(
                 "pk",
                 "communication_id",
                 "received_on",
@@ -290,14 +309,13 @@ def _load_replies(found: dict[int, ExistingCommunication]) -> None:
                 "confidential",
                 "document",
             )
+            if row[1] in found
         )
-    pks = [row[0] for row in rows]
+    pks = {row[0] for row in rows}
     addressed = _links(Reply.persons_addressed.through, "reply_id", "communicationperson_id", pks)
     commented: set[int] = set()
-    for batch in chunks(pks):
-        commented.update(
-            ReplyComment.objects.filter(reply_id__in=batch).values_list("reply_id", flat=True)
-        )
+    for comments in by_ids(ReplyComment.objects.all(), "reply_id", pks):
+        commented.update(comments.values_list("reply_id", flat=True))
     mention_person = {
         mention.pk: person_id
         for communication in found.values()

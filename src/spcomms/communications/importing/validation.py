@@ -69,6 +69,53 @@ class Lookups:
 
 
 @dataclass(frozen=True)
+class Parsers:
+    """Every parser an import needs, built once: building them translates their labels."""
+
+    lookups: Lookups
+    subject: schema.Parser[str]
+    text: schema.Parser[str]
+    language: schema.Parser[str]
+    mandate: schema.Parser[int]
+    mandates: schema.Parser[frozenset[int]]
+    country: schema.Parser[int]
+    actor_name: schema.Parser[str]
+    actor_kind: schema.Parser[str]
+    person_kind: schema.Parser[str]
+    gender: schema.Parser[str]
+    issue_areas: schema.Parser[frozenset[int]]
+    violations: schema.Parser[frozenset[int]]
+    perpetrators: schema.Parser[frozenset[int]]
+    consent_giver: schema.Parser[str]
+    public_naming: schema.Parser[str]
+    reply_class: schema.Parser[int]
+
+    @classmethod
+    def build(cls, lookups: Lookups) -> Parsers:
+        return cls(
+            lookups=lookups,
+            subject=schema.text(_subject_limit()),
+            text=schema.text(),
+            language=schema.choice(gettext("language"), tuple(Language.values)),
+            mandate=schema.code(gettext("mandate"), lookups.mandates),
+            mandates=schema.codes(gettext("mandate"), lookups.mandates),
+            country=schema.country(lookups.countries),
+            actor_name=schema.text(_actor_name_limit()),
+            actor_kind=schema.choice(
+                gettext("kind of non-State actor"), tuple(NonStateKind.values)
+            ),
+            person_kind=schema.choice(gettext("kind of person"), tuple(PersonKind.values)),
+            gender=schema.choice(gettext("gender"), tuple(Gender.values)),
+            issue_areas=schema.codes(gettext("issue area"), lookups.issue_areas),
+            violations=schema.codes(gettext("violation"), lookups.violations),
+            perpetrators=schema.codes(gettext("perpetrator"), lookups.perpetrators),
+            consent_giver=schema.choice(gettext("giver of consent"), tuple(ConsentGiver.values)),
+            public_naming=schema.choice(gettext("public naming"), tuple(PublicNaming.values)),
+            reply_class=schema.code(gettext("reply class"), lookups.reply_classes),
+        )
+
+
+@dataclass(frozen=True)
 class Consent:
     given_by: str
     transmit_to_state: bool
@@ -179,7 +226,7 @@ class Fields:
 
     def get(self, name: str, parse: Callable[[object], T], default: T) -> T:
         value = self.raw.values.get(name)
-        if schema.is_blank(value):
+        if value is None or schema.is_blank(value):
             return default
         try:
             return parse(value)
@@ -216,8 +263,9 @@ def check_file(
 ) -> Checked:
     """Check every communication of the file, then the rules that span the file."""
     checked = Checked(problems=list(raw.problems))
+    parsers = Parsers.build(lookups)
     for item in raw.communications:
-        communication = _communication(item, lookups, checked)
+        communication = _communication(item, parsers, checked)
         if communication is not None:
             checked.communications.append(communication)
         advance(1)
@@ -233,7 +281,7 @@ def check_file(
 
 
 def _communication(
-    item: RawCommunication, lookups: Lookups, checked: Checked
+    item: RawCommunication, parsers: Parsers, checked: Checked
 ) -> CommunicationData | None:
     problems = checked.problems
     fields = Fields(item.fields, problems)
@@ -246,7 +294,7 @@ def _communication(
         )
     sent_at = fields.require("sent_on", schema.moment)
     if sent_at is not None:
-        if sent_at.date() > lookups.today:
+        if sent_at.date() > parsers.lookups.today:
             fields.problem(
                 "sent_on",
                 gettext("%(date)s is in the future: an imported communication has been sent.")
@@ -268,14 +316,12 @@ def _communication(
             gettext("the reply deadline %(due)s is not after the sending (%(sent)s).")
             % {"due": reply_due_at.isoformat(), "sent": sent_at.isoformat()},
         )
-    subject = fields.require("subject", schema.text(_subject_limit()))
-    language = fields.get(
-        "language", schema.choice(gettext("language"), Language.values), Language.ENGLISH.value
-    )
-    facts = fields.get("facts", schema.text(), "")
-    concerns = fields.get("concerns", schema.text(), "")
-    questions = fields.get("questions", schema.text(), "")
-    norms = fields.get("norms", schema.text(), "")
+    subject = fields.require("subject", parsers.subject)
+    language = fields.get("language", parsers.language, Language.ENGLISH.value)
+    facts = fields.get("facts", parsers.text, "")
+    concerns = fields.get("concerns", parsers.text, "")
+    questions = fields.get("questions", parsers.text, "")
+    norms = fields.get("norms", parsers.text, "")
     for name, value in (("facts", facts), ("concerns", concerns), ("questions", questions)):
         if PLACEHOLDER_START in value:
             fields.problem(
@@ -287,17 +333,17 @@ def _communication(
             )
     follow_up_of = fields.get("follow_up_of", schema.reference, None)
     concerns_reprisal = fields.get("concerns_reprisal", schema.boolean, False)
-    mandates = _mandates(item.mandates, lookups, problems)
-    addressees = _addressees(item, lookups, checked)
+    mandates = _mandates(item.mandates, parsers, problems)
+    addressees = _addressees(item, parsers, checked)
     if reference is not None and addressees:
-        _check_code(fields, reference, addressees, lookups)
-    mentions = _mentions(item.persons, lookups, checked)
+        _check_code(fields, reference, addressees, parsers)
+    mentions = _mentions(item.persons, parsers, checked)
     replies = None
     if item.replies is not None:
         replies = [
             reply
             for reply in (
-                _reply(entry, lookups, sent_at, {m.person_key for m in mentions}, problems)
+                _reply(entry, parsers, sent_at, {m.person_key for m in mentions}, problems)
                 for entry in item.replies
             )
             if reply is not None
@@ -337,13 +383,11 @@ def _communication(
 
 
 def _mandates(
-    raw: Raw, lookups: Lookups, problems: list[Problem]
+    raw: Raw, parsers: Parsers, problems: list[Problem]
 ) -> tuple[int, tuple[int, ...]] | None:
     fields = Fields(raw, problems)
-    lead = fields.require("lead", schema.code(gettext("mandate"), lookups.mandates))
-    joined = fields.get(
-        "joined", schema.codes(gettext("mandate"), lookups.mandates), frozenset[int]()
-    )
+    lead = fields.require("lead", parsers.mandate)
+    joined = fields.get("joined", parsers.mandates, frozenset[int]())
     if lead is not None and lead in joined:
         fields.problem("joined", gettext("the lead mandate is also among the joined ones."))
     if lead is None or not fields.ok:
@@ -351,14 +395,14 @@ def _mandates(
     return lead, tuple(sorted(joined))
 
 
-def _addressees(item: RawCommunication, lookups: Lookups, checked: Checked) -> list[AddresseeData]:
+def _addressees(item: RawCommunication, parsers: Parsers, checked: Checked) -> list[AddresseeData]:
     found: list[AddresseeData] = []
     seen: set[tuple[int | None, tuple[str, str] | None]] = set()
     all_ok = True
     for raw in item.addressees:
         fields = Fields(raw, checked.problems)
-        state = fields.get("state", schema.country(lookups.countries), None)
-        name = fields.get("non_state_actor", schema.text(_actor_name_limit()), "")
+        state = fields.get("state", parsers.country, None)
+        name = fields.get("non_state_actor", parsers.actor_name, "")
         is_copy = fields.get("copy", schema.boolean, False)
         actor: tuple[str, str] | None = None
         if fields.given("state") and fields.given("non_state_actor"):
@@ -374,10 +418,8 @@ def _addressees(item: RawCommunication, lookups: Lookups, checked: Checked) -> l
                         gettext("this describes a non-State actor, not a State: leave it out."),
                     )
         elif fields.given("non_state_actor"):
-            kind = fields.require(
-                "kind", schema.choice(gettext("kind of non-State actor"), NonStateKind.values)
-            )
-            home = fields.get("home_state", schema.country(lookups.countries), None)
+            kind = fields.require("kind", parsers.actor_kind)
+            home = fields.get("home_state", parsers.country, None)
             if kind is not None and name:
                 actor = (name, kind)
                 _record_actor(actor, home, fields, checked)
@@ -434,9 +476,9 @@ def _check_code(
     fields: Fields,
     reference: tuple[str, str, int, int],
     addressees: list[AddresseeData],
-    lookups: Lookups,
+    parsers: Parsers,
 ) -> None:
-    codes = lookups.country_codes
+    codes = parsers.lookups.country_codes
     addressed_states = [a.country_id for a in addressees if not a.is_copy and a.country_id]
     expected = codes[addressed_states[0]] if addressed_states else NON_STATE_CODE
     if reference[1] != expected:
@@ -451,21 +493,19 @@ def _check_code(
         )
 
 
-def _mentions(persons: list[RawPerson], lookups: Lookups, checked: Checked) -> list[Mention]:
+def _mentions(persons: list[RawPerson], parsers: Parsers, checked: Checked) -> list[Mention]:
     mentions: list[Mention] = []
     seen: dict[str, Location] = {}
     for raw in persons:
         fields = Fields(raw.fields, checked.problems)
         key = fields.require("key", schema.key)
-        violations = fields.get(
-            "violations", schema.codes(gettext("violation"), lookups.violations), frozenset[int]()
-        )
+        violations = fields.get("violations", parsers.violations, frozenset[int]())
         perpetrators = fields.get(
             "perpetrators",
-            schema.codes(gettext("perpetrator"), lookups.perpetrators),
+            parsers.perpetrators,
             frozenset[int](),
         )
-        person = _person(raw, key, lookups, checked)
+        person = _person(raw, key, parsers, checked)
         if key is None or person is None or not fields.ok:
             continue
         if key in seen:
@@ -486,12 +526,12 @@ PERSON_ATTRIBUTES = ("kind", "gender", "country", "affiliation", "issue_areas", 
 
 
 def _person(
-    raw: RawPerson, key: str | None, lookups: Lookups, checked: Checked
+    raw: RawPerson, key: str | None, parsers: Parsers, checked: Checked
 ) -> PersonData | None:
     """Read the person's own attributes and gather them with the other places they are named."""
     problems = checked.problems
     fields = Fields(raw.fields, problems)
-    name = fields.require("name", schema.text())
+    name = fields.require("name", parsers.text)
     if name is not None and len(name) < MIN_NAME_LENGTH:
         fields.problem(
             "name",
@@ -502,16 +542,12 @@ def _person(
             % {"length": MIN_NAME_LENGTH},
         )
     values: dict[str, object] = {
-        "kind": fields.get(
-            "kind", schema.choice(gettext("kind of person"), PersonKind.values), None
-        ),
-        "gender": fields.get("gender", schema.choice(gettext("gender"), Gender.values), None),
-        "country": fields.get("country", schema.country(lookups.countries), None),
-        "affiliation": fields.get("affiliation", schema.text(), None),
-        "issue_areas": fields.get(
-            "issue_areas", schema.codes(gettext("issue area"), lookups.issue_areas), None
-        ),
-        "consent": _consent(raw.consent, lookups, problems) if raw.consent is not None else None,
+        "kind": fields.get("kind", parsers.person_kind, None),
+        "gender": fields.get("gender", parsers.gender, None),
+        "country": fields.get("country", parsers.country, None),
+        "affiliation": fields.get("affiliation", parsers.text, None),
+        "issue_areas": fields.get("issue_areas", parsers.issue_areas, None),
+        "consent": _consent(raw.consent, parsers, problems) if raw.consent is not None else None,
     }
     consent_ok = raw.consent is None or values["consent"] is not None
     if key is None or name is None or not fields.ok or not consent_ok:
@@ -574,15 +610,13 @@ def _set_attribute(person: PersonData, attribute: str, value: object) -> None:
         setattr(person, attribute, value)
 
 
-def _consent(raw: Raw, lookups: Lookups, problems: list[Problem]) -> Consent | None:
+def _consent(raw: Raw, parsers: Parsers, problems: list[Problem]) -> Consent | None:
     fields = Fields(raw, problems)
-    given_by = fields.require(
-        "given_by", schema.choice(gettext("giver of consent"), ConsentGiver.values)
-    )
+    given_by = fields.require("given_by", parsers.consent_giver)
     transmit = fields.get("transmit_to_state", schema.boolean, False)
     naming = fields.get(
         "public_naming",
-        schema.choice(gettext("public naming"), PublicNaming.values),
+        parsers.public_naming,
         PublicNaming.WITHHELD.value,
     )
     written = fields.get("written", schema.boolean, False)
@@ -596,7 +630,7 @@ def _consent(raw: Raw, lookups: Lookups, problems: list[Problem]) -> Consent | N
             )
             % {"naming": naming},
         )
-    if recorded_on is not None and recorded_on > lookups.today:
+    if recorded_on is not None and recorded_on > parsers.lookups.today:
         fields.problem(
             "recorded_on",
             gettext("%(date)s is in the future.") % {"date": recorded_on.isoformat()},
@@ -617,7 +651,7 @@ def _language(value: object) -> str:
 
 def _reply(
     raw: Raw,
-    lookups: Lookups,
+    parsers: Parsers,
     sent_at: dt.datetime | None,
     named: set[str],
     problems: list[Problem],
@@ -625,7 +659,7 @@ def _reply(
     fields = Fields(raw, problems)
     received_on = fields.require("received_on", schema.day)
     language = fields.require("language", _language)
-    class_id = fields.get("class", schema.code(gettext("reply class"), lookups.reply_classes), None)
+    class_id = fields.get("class", parsers.reply_class, None)
     confidential = fields.get("confidential", schema.boolean, False)
     keys = fields.get("persons", schema.items, list[str]())
     unknown = [key for key in keys if key not in named]
@@ -639,7 +673,7 @@ def _reply(
             % {"keys": ", ".join(unknown)},
         )
     if received_on is not None:
-        if received_on > lookups.today:
+        if received_on > parsers.lookups.today:
             fields.problem(
                 "received_on",
                 gettext("%(date)s is in the future.") % {"date": received_on.isoformat()},

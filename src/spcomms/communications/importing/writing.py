@@ -16,7 +16,7 @@ from django.db.models.functions import Greatest
 from spcomms.accounts.models import User
 from spcomms.cases.models import ConsentRecord, Person
 from spcomms.communications.importing.bulk import allocate_ids, insert_rows
-from spcomms.communications.importing.planning import New, Plan, Ref, ref_id
+from spcomms.communications.importing.planning import NO_ID_YET, New, Plan, Ref
 from spcomms.communications.importing.state import chunks
 from spcomms.communications.models import (
     Addressee,
@@ -37,6 +37,7 @@ STEPS = 8
 
 def _give_ids(model: type[models.Model], news: Sequence[New]) -> None:
     for new, pk in zip(news, allocate_ids(model, len(news)), strict=True):
+        assert new.pk == NO_ID_YET  # noqa: S101  # each new row is given one id, once
         new.pk = pk
 
 
@@ -93,7 +94,7 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
         ),
         (
             (
-                ref_id(row.ref),
+                row.ref.pk,
                 row.key,
                 row.external_key,
                 row.name,
@@ -109,7 +110,7 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
     Person.objects.bulk_update(
         [
             Person(
-                pk=ref_id(row.ref),
+                pk=row.ref.pk,
                 name=row.name,
                 kind=row.kind,
                 gender=row.gender,
@@ -126,7 +127,7 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
     insert_rows(
         through,
         ("person_id", "issuearea_id"),
-        ((ref_id(person), area) for person, area in plan.issue_area_rows),
+        ((person.pk, area) for person, area in plan.issue_area_rows),
     )
     insert_rows(
         ConsentRecord,
@@ -142,7 +143,7 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
         ),
         (
             (
-                ref_id(person),
+                person.pk,
                 consent.given_by,
                 consent.written,
                 consent.transmit_to_state,
@@ -158,7 +159,7 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
 
 def _communications(plan: Plan, actor_id: int | None) -> None:
     def follow_up(ref: Ref | None) -> int | None:
-        return ref_id(ref) if ref is not None else None
+        return ref.pk if ref is not None else None
 
     insert_rows(
         Communication,
@@ -186,7 +187,7 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
         ),
         (
             (
-                ref_id(row.ref),
+                row.ref.pk,
                 row.type,
                 CommunicationStatus.SENT.value,
                 row.language,
@@ -213,7 +214,7 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
     Communication.objects.bulk_update(
         [
             Communication(
-                pk=ref_id(row.ref),
+                pk=row.ref.pk,
                 type=row.type,
                 status=CommunicationStatus.SENT,
                 language=row.language,
@@ -249,7 +250,7 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
         CommunicationTransition,
         ("communication_id", "from_status", "to_status", "at", "actor_id"),
         (
-            (ref_id(row.ref), "", CommunicationStatus.SENT.value, row.sent_at, actor_id)
+            (row.ref.pk, "", CommunicationStatus.SENT.value, row.sent_at, actor_id)
             for row in plan.new_communications
         ),
     )
@@ -261,7 +262,7 @@ def _mandates_and_addressees(plan: Plan) -> None:
         CommunicationMandate,
         ("communication_id", "mandate_id", "is_lead", "approved_at", "approved_by_id"),
         (
-            (ref_id(communication), mandate, lead, None, None)
+            (communication.pk, mandate, lead, None, None)
             for communication, mandate, lead in plan.mandate_rows
         ),
     )
@@ -271,9 +272,9 @@ def _mandates_and_addressees(plan: Plan) -> None:
         ("communication_id", "country_id", "non_state_actor_id", "is_copy"),
         (
             (
-                ref_id(communication),
+                communication.pk,
                 country,
-                ref_id(plan.actor_ids[actor]) if actor is not None else None,
+                plan.actor_ids[actor].pk if actor is not None else None,
                 is_copy,
             )
             for communication, country, actor, is_copy in plan.addressee_rows
@@ -291,19 +292,19 @@ def _mentions(plan: Plan) -> None:
         CommunicationPerson,
         ("id", "communication_id", "person_id"),
         (
-            (mention.id, ref_id(communication), ref_id(person))
+            (mention.pk, communication.pk, person.pk)
             for mention, communication, person in plan.new_mentions
         ),
     )
     insert_rows(
         violations,
         ("communicationperson_id", "violationtype_id"),
-        ((ref_id(mention), code) for mention, code in plan.violation_rows),
+        ((mention.pk, code) for mention, code in plan.violation_rows),
     )
     insert_rows(
         perpetrators,
         ("communicationperson_id", "perpetratortype_id"),
-        ((ref_id(mention), code) for mention, code in plan.perpetrator_rows),
+        ((mention.pk, code) for mention, code in plan.perpetrator_rows),
     )
 
 
@@ -312,7 +313,7 @@ def _replies(plan: Plan, actor_id: int | None) -> None:
     Reply.objects.bulk_update(
         [
             Reply(
-                pk=ref_id(row.ref),
+                pk=row.ref.pk,
                 received_on=row.received_on,
                 language=row.language,
                 reply_class_id=row.class_id,
@@ -338,8 +339,8 @@ def _replies(plan: Plan, actor_id: int | None) -> None:
         ),
         (
             (
-                ref_id(row.ref),
-                ref_id(row.communication),
+                row.ref.pk,
+                row.communication.pk,
                 row.received_on,
                 row.language,
                 "",
@@ -356,7 +357,7 @@ def _replies(plan: Plan, actor_id: int | None) -> None:
     insert_rows(
         through,
         ("reply_id", "communicationperson_id"),
-        ((ref_id(reply), ref_id(mention)) for reply, mention in plan.reply_person_rows),
+        ((reply.pk, mention.pk) for reply, mention in plan.reply_person_rows),
     )
 
 
