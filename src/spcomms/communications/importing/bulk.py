@@ -23,7 +23,6 @@ from django.db import connection, models
 
 from spcomms.encryption import EncryptedTextField
 
-BATCH_SIZE = 1000
 # Fields whose Python value is not what the database takes; every other
 # field (integers, flags, text, foreign keys) is passed as it is.
 PREPARED_FIELDS = (
@@ -127,21 +126,24 @@ def insert_rows(
     """Insert ``rows`` (values in the order of ``names``, field names or attnames) into
     ``model``'s table; returns how many were written."""
     meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    concrete = [field for field in fields if isinstance(field, models.Field)]
+    concrete = [field for field in map(meta.get_field, names) if isinstance(field, models.Field)]
     columns = [field.column for field in concrete]
-    preparers = [(index, _preparer(field)) for index, field in enumerate(concrete)]
-    converters = [(index, prepare) for index, prepare in preparers if prepare is not None]
-
-    def prepared(row: Sequence[object]) -> tuple[object, ...]:
-        values = list(row)
-        for index, prepare in converters:
-            values[index] = prepare(values[index])
-        return tuple(values)
-
-    # Rows of plain values go as they are (tuple() of a tuple is the tuple itself).
-    prepare: Callable[[Sequence[object]], tuple[object, ...]] = prepared if converters else tuple
-    count = 0
+    converters = [
+        (index, prepare)
+        for index, prepare in enumerate(map(_preparer, concrete))
+        if prepare is not None
+    ]
+    prepared: list[Any] = []
+    if converters:
+        for row in rows:
+            values = list(row)
+            for index, prepare in converters:
+                values[index] = prepare(values[index])
+            prepared.append(tuple(values))
+    else:
+        prepared.extend(rows)
+    if not prepared:
+        return 0
     if connection.vendor == "postgresql":
         from psycopg import sql
 
@@ -155,10 +157,9 @@ def insert_rows(
             connection.cursor() as cursor,
             cursor.cursor.copy(statement) as copy,
         ):
-            for row in rows:
-                copy.write_row(prepare(row))
-                count += 1
-        return count
+            for row in prepared:
+                copy.write_row(row)
+        return len(prepared)
     quote = connection.ops.quote_name
     # Names come from the model's metadata; values go as parameters.
     insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608
@@ -167,14 +168,5 @@ def insert_rows(
         placeholders=", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
-        batch: list[Any] = []
-        for row in rows:
-            batch.append(prepare(row))
-            if len(batch) >= BATCH_SIZE * 10:
-                cursor.executemany(insert, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(insert, batch)
-            count += len(batch)
-    return count
+        cursor.executemany(insert, prepared)
+    return len(prepared)

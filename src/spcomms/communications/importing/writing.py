@@ -1,8 +1,11 @@
 """Writing a planned import, table by table, in bulk.
 
 Runs inside the import's transaction. New rows get their ids first, so that
-communications, named persons and replies can point to each other; then each
-table is written once: deletions, updates of changed rows, inserts.
+communications, named persons and replies can point to each other. Then, in
+this order: rows the file no longer holds are deleted (so that what replaces
+them meets the unique constraints), new rows are inserted table by table,
+parents first, and changed rows are updated (an update may point to a new
+row).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from spcomms.communications.models import (
 
 M = TypeVar("M", bound=models.Model)
 UPDATE_BATCH = 500
-STEPS = 8
+STEPS = 8  # the advances of write_plan, and the audit row
 
 
 def _give_ids(model: type[models.Model], news: Sequence[New]) -> None:
@@ -56,16 +59,17 @@ def write_plan(plan: Plan, *, actor: User | None, advance: Callable[[int], objec
     )
     _give_ids(CommunicationPerson, [mention for mention, _c, _p in plan.new_mentions])
     _give_ids(Reply, [row.ref for row in plan.new_replies if isinstance(row.ref, New)])
+    _deletions(plan)
     advance(1)
-    _persons(plan, actor_id)
+    _insert_persons(plan, actor_id)
     advance(1)
-    _communications(plan, actor_id)
+    _insert_communications(plan, actor_id)
     advance(1)
-    _mandates_and_addressees(plan)
+    _insert_mentions(plan)
     advance(1)
-    _mentions(plan)
+    _insert_replies(plan, actor_id)
     advance(1)
-    _replies(plan, actor_id)
+    _updates(plan)
     advance(1)
     _counters(plan)
     advance(1)
@@ -78,7 +82,21 @@ def _actors(plan: Plan) -> None:
         NonStateActor.objects.filter(pk=pk).update(home_country_id=home)
 
 
-def _persons(plan: Plan, actor_id: int | None) -> None:
+def _deletions(plan: Plan) -> None:
+    _delete(Person.issue_areas.through, "person_id", plan.issue_areas_cleared)
+    _delete(CommunicationMandate, "communication_id", plan.mandates_cleared)
+    _delete(Addressee, "communication_id", plan.addressees_cleared)
+    _delete(CommunicationPerson, "pk", plan.mentions_deleted)
+    for through in (
+        CommunicationPerson.violations.through,
+        CommunicationPerson.perpetrators.through,
+    ):
+        _delete(through, "communicationperson_id", plan.mention_links_cleared)
+    _delete(Reply, "pk", plan.replies_deleted)
+    _delete(Reply.persons_addressed.through, "reply_id", plan.reply_persons_cleared)
+
+
+def _insert_persons(plan: Plan, actor_id: int | None) -> None:
     insert_rows(
         Person,
         (
@@ -107,25 +125,8 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
             for row in plan.new_persons
         ),
     )
-    Person.objects.bulk_update(
-        [
-            Person(
-                pk=row.ref.pk,
-                name=row.name,
-                kind=row.kind,
-                gender=row.gender,
-                country_id=row.country_id,
-                affiliation=row.affiliation,
-            )
-            for row in plan.changed_persons
-        ],
-        ["name", "kind", "gender", "country", "affiliation"],
-        batch_size=UPDATE_BATCH,
-    )
-    through = Person.issue_areas.through
-    _delete(through, "person_id", plan.issue_areas_cleared)
     insert_rows(
-        through,
+        Person.issue_areas.through,
         ("person_id", "issuearea_id"),
         ((person.pk, area) for person, area in plan.issue_area_rows),
     )
@@ -157,10 +158,11 @@ def _persons(plan: Plan, actor_id: int | None) -> None:
     )
 
 
-def _communications(plan: Plan, actor_id: int | None) -> None:
-    def follow_up(ref: Ref | None) -> int | None:
-        return ref.pk if ref is not None else None
+def _follow_up(ref: Ref | None) -> int | None:
+    return ref.pk if ref is not None else None
 
+
+def _insert_communications(plan: Plan, actor_id: int | None) -> None:
     insert_rows(
         Communication,
         (
@@ -197,7 +199,7 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
                 row.year,
                 row.sent_at,
                 row.reply_due_at,
-                follow_up(row.follow_up_of),
+                _follow_up(row.follow_up_of),
                 row.concerns_reprisal,
                 row.facts,
                 row.norms,
@@ -211,41 +213,6 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
             for row in plan.new_communications
         ),
     )
-    Communication.objects.bulk_update(
-        [
-            Communication(
-                pk=row.ref.pk,
-                type=row.type,
-                status=CommunicationStatus.SENT,
-                language=row.language,
-                subject=row.subject,
-                sent_at=row.sent_at,
-                reply_due_at=row.reply_due_at,
-                follow_up_of_id=follow_up(row.follow_up_of),
-                concerns_reprisal=row.concerns_reprisal,
-                facts=row.facts,
-                norms=row.norms,
-                concerns=row.concerns,
-                questions=row.questions,
-            )
-            for row in plan.changed_communications
-        ],
-        [
-            "type",
-            "status",
-            "language",
-            "subject",
-            "sent_at",
-            "reply_due_at",
-            "follow_up_of",
-            "concerns_reprisal",
-            "facts",
-            "norms",
-            "concerns",
-            "questions",
-        ],
-        batch_size=UPDATE_BATCH,
-    )
     insert_rows(
         CommunicationTransition,
         ("communication_id", "from_status", "to_status", "at", "actor_id"),
@@ -254,10 +221,6 @@ def _communications(plan: Plan, actor_id: int | None) -> None:
             for row in plan.new_communications
         ),
     )
-
-
-def _mandates_and_addressees(plan: Plan) -> None:
-    _delete(CommunicationMandate, "communication_id", plan.mandates_cleared)
     insert_rows(
         CommunicationMandate,
         ("communication_id", "mandate_id", "is_lead", "approved_at", "approved_by_id"),
@@ -266,7 +229,6 @@ def _mandates_and_addressees(plan: Plan) -> None:
             for communication, mandate, lead in plan.mandate_rows
         ),
     )
-    _delete(Addressee, "communication_id", plan.addressees_cleared)
     insert_rows(
         Addressee,
         ("communication_id", "country_id", "non_state_actor_id", "is_copy"),
@@ -282,12 +244,7 @@ def _mandates_and_addressees(plan: Plan) -> None:
     )
 
 
-def _mentions(plan: Plan) -> None:
-    _delete(CommunicationPerson, "pk", plan.mentions_deleted)
-    violations = CommunicationPerson.violations.through
-    perpetrators = CommunicationPerson.perpetrators.through
-    _delete(violations, "communicationperson_id", plan.mention_links_cleared)
-    _delete(perpetrators, "communicationperson_id", plan.mention_links_cleared)
+def _insert_mentions(plan: Plan) -> None:
     insert_rows(
         CommunicationPerson,
         ("id", "communication_id", "person_id"),
@@ -297,33 +254,18 @@ def _mentions(plan: Plan) -> None:
         ),
     )
     insert_rows(
-        violations,
+        CommunicationPerson.violations.through,
         ("communicationperson_id", "violationtype_id"),
         ((mention.pk, code) for mention, code in plan.violation_rows),
     )
     insert_rows(
-        perpetrators,
+        CommunicationPerson.perpetrators.through,
         ("communicationperson_id", "perpetratortype_id"),
         ((mention.pk, code) for mention, code in plan.perpetrator_rows),
     )
 
 
-def _replies(plan: Plan, actor_id: int | None) -> None:
-    _delete(Reply, "pk", plan.replies_deleted)
-    Reply.objects.bulk_update(
-        [
-            Reply(
-                pk=row.ref.pk,
-                received_on=row.received_on,
-                language=row.language,
-                reply_class_id=row.class_id,
-                confidential=row.confidential,
-            )
-            for row in plan.changed_replies
-        ],
-        ["received_on", "language", "reply_class", "confidential"],
-        batch_size=UPDATE_BATCH,
-    )
+def _insert_replies(plan: Plan, actor_id: int | None) -> None:
     insert_rows(
         Reply,
         (
@@ -352,12 +294,77 @@ def _replies(plan: Plan, actor_id: int | None) -> None:
             for row in plan.new_replies
         ),
     )
-    through = Reply.persons_addressed.through
-    _delete(through, "reply_id", plan.reply_persons_cleared)
     insert_rows(
-        through,
+        Reply.persons_addressed.through,
         ("reply_id", "communicationperson_id"),
         ((reply.pk, mention.pk) for reply, mention in plan.reply_person_rows),
+    )
+
+
+def _updates(plan: Plan) -> None:
+    Person.objects.bulk_update(
+        [
+            Person(
+                pk=row.ref.pk,
+                name=row.name,
+                kind=row.kind,
+                gender=row.gender,
+                country_id=row.country_id,
+                affiliation=row.affiliation,
+            )
+            for row in plan.changed_persons
+        ],
+        ["name", "kind", "gender", "country", "affiliation"],
+        batch_size=UPDATE_BATCH,
+    )
+    Communication.objects.bulk_update(
+        [
+            Communication(
+                pk=row.ref.pk,
+                type=row.type,
+                status=CommunicationStatus.SENT,
+                language=row.language,
+                subject=row.subject,
+                sent_at=row.sent_at,
+                reply_due_at=row.reply_due_at,
+                follow_up_of_id=_follow_up(row.follow_up_of),
+                concerns_reprisal=row.concerns_reprisal,
+                facts=row.facts,
+                norms=row.norms,
+                concerns=row.concerns,
+                questions=row.questions,
+            )
+            for row in plan.changed_communications
+        ],
+        [
+            "type",
+            "status",
+            "language",
+            "subject",
+            "sent_at",
+            "reply_due_at",
+            "follow_up_of",
+            "concerns_reprisal",
+            "facts",
+            "norms",
+            "concerns",
+            "questions",
+        ],
+        batch_size=UPDATE_BATCH,
+    )
+    Reply.objects.bulk_update(
+        [
+            Reply(
+                pk=row.ref.pk,
+                received_on=row.received_on,
+                language=row.language,
+                reply_class_id=row.class_id,
+                confidential=row.confidential,
+            )
+            for row in plan.changed_replies
+        ],
+        ["received_on", "language", "reply_class", "confidential"],
+        batch_size=UPDATE_BATCH,
     )
 
 
