@@ -44,7 +44,7 @@ from spcomms.communications.importing.validation import (
 from spcomms.communications.models import CommunicationStatus
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Known:
     """A row that exists, by its id."""
 
@@ -54,7 +54,7 @@ class Known:
 NO_ID_YET = 0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class New:
     """A row to create; its id is given (``writing``) before any row is written."""
 
@@ -64,7 +64,7 @@ class New:
 Ref = Known | New
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonRow:
     ref: Ref
     key: uuid.UUID
@@ -76,7 +76,7 @@ class PersonRow:
     affiliation: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CommunicationRow:
     ref: Ref
     type: str
@@ -95,7 +95,7 @@ class CommunicationRow:
     concerns_reprisal: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ReplyRow:
     ref: Ref
     communication: Ref
@@ -158,7 +158,7 @@ class Plan:
     replies_kept: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Person:
     """A person of the file and the row it is, or becomes."""
 

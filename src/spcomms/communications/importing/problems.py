@@ -42,7 +42,7 @@ def file_problem(message: str, *, line: int | None = None) -> Problem:
     return Problem(line, None, message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where one object of the file stands: a CSV row or a JSON object.
 

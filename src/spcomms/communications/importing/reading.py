@@ -47,7 +47,7 @@ THE_CONSENT = _("the consent")
 A_REPLY = _("a reply")
 
 
-@dataclass
+@dataclass(slots=True)
 class Raw:
     """The values of one object as the file gives them, and where it stands."""
 
@@ -55,13 +55,13 @@ class Raw:
     at: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class RawPerson:
     fields: Raw
     consent: Raw | None
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCommunication:
     fields: Raw
     mandates: Raw

@@ -70,7 +70,7 @@ def by_ids(
         yield queryset.filter(**{f"{field}__in": batch})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingConsent:
     given_by: str
     transmit_to_state: bool
@@ -79,7 +79,7 @@ class ExistingConsent:
     recorded_at: dt.datetime
 
 
-@dataclass
+@dataclass(slots=True)
 class ExistingPerson:
     pk: int
     key: uuid.UUID
@@ -136,7 +136,7 @@ def load_persons(external_keys: Collection[str]) -> dict[str, ExistingPerson]:
     return persons
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingMention:
     pk: int
     person_id: int
@@ -145,7 +145,7 @@ class ExistingMention:
     assessed: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingReply:
     pk: int
     received_on: dt.date
@@ -157,7 +157,7 @@ class ExistingReply:
     has_comments: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class ExistingCommunication:
     pk: int
     type: str
@@ -180,7 +180,7 @@ class ExistingCommunication:
     replies: list[ExistingReply] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExistingReference:
     pk: int
     reference: str

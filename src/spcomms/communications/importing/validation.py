@@ -115,7 +115,7 @@ class Parsers:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Consent:
     given_by: str
     transmit_to_state: bool
@@ -124,7 +124,7 @@ class Consent:
     recorded_on: dt.date | None
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonData:
     """A person as the whole file describes them, gathered from every place they are named."""
 
@@ -141,7 +141,7 @@ class PersonData:
     """Where each attribute was first given, to point to it when another place differs."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     person_key: str
     violation_ids: frozenset[int]
@@ -149,7 +149,7 @@ class Mention:
     at: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReplyData:
     received_on: dt.date
     language: str
@@ -159,7 +159,7 @@ class ReplyData:
     at: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddresseeData:
     country_id: int | None
     actor: tuple[str, str] | None
@@ -167,7 +167,7 @@ class AddresseeData:
     is_copy: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class CommunicationData:
     type: str
     code: str
