@@ -31,21 +31,13 @@ from __future__ import annotations
 import os
 import resource
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
+from benchmarks.harness import CHILD_FLAG, bench_scale, run_on_both_databases
 
-from benchmarks.run import postgres_admin_url
-
-REPOSITORY = Path(__file__).resolve().parents[1]
-CHILD_FLAG = "--measure"
 BENCH_DATABASE = "spcomms_bench_public"
 SEED = 0
 REQUESTS = 240
@@ -59,65 +51,16 @@ PHRASE = '"arbitrary detention"'
 
 
 def scale() -> float:
-    return float(os.environ.get("SPCOMMS_BENCH_SCALE", "10"))
-
-
-def _child_environment(folder: str, database_url: str) -> dict[str, str]:
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SPCOMMS_") and key != "DATABASE_URL"
-    }
-    environ.update(
-        {
-            "SPCOMMS_VAR_DIR": folder,
-            "SPCOMMS_ENV": "demo",
-            "SPCOMMS_BENCH_SCALE": str(scale()),
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "spcomms.settings",
-        }
-    )
-    return environ
-
-
-def _run_child(folder: str, database_url: str) -> None:
-    subprocess.run(  # noqa: S603  # our own interpreter running this module
-        [sys.executable, "-m", "benchmarks.bench_public", CHILD_FLAG],
-        cwd=REPOSITORY,
-        env=_child_environment(folder, database_url),
-        check=True,
-    )
-
-
-def _postgres_admin() -> psycopg.Connection[Any] | None:
-    """A connection to the PostgreSQL server in autocommit mode, or None."""
-    try:
-        return psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=3)
-    except psycopg.Error:  # no server: the PostgreSQL run is skipped
-        return None
-
-
-def _with_database(url: str, name: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{name}"
+    return bench_scale(10)
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="spcomms-bench-public-") as folder:
-        _run_child(folder, f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
-    admin = _postgres_admin()
-    if admin is None:
-        print(f"  PostgreSQL: skipped, no server answers at {postgres_admin_url()}")
-        return
-    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE))
-    with admin:
-        admin.execute(drop)
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
-        try:
-            with tempfile.TemporaryDirectory(prefix="spcomms-bench-public-") as folder:
-                _run_child(folder, _with_database(postgres_admin_url(), BENCH_DATABASE))
-        finally:
-            admin.execute(drop)
+    run_on_both_databases(
+        module="benchmarks.bench_public",
+        database=BENCH_DATABASE,
+        scale=scale(),
+        prefix="spcomms-bench-public-",
+    )
 
 
 def _peak_megabytes() -> float:

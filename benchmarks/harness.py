@@ -1,0 +1,84 @@
+"""What every benchmark that builds its own database shares: run the measuring half of a
+benchmark module in a child process, once on a temporary SQLite file and once on a
+temporary PostgreSQL database when a server answers, each with its own settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from benchmarks.run import postgres_admin_url
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+CHILD_FLAG = "--measure"
+
+
+def bench_scale(default: float) -> float:
+    return float(os.environ.get("SPCOMMS_BENCH_SCALE", str(default)))
+
+
+def _child_environment(folder: str, database_url: str, scale: float) -> dict[str, str]:
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("SPCOMMS_") and key != "DATABASE_URL"
+    }
+    environ.update(
+        {
+            "SPCOMMS_VAR_DIR": folder,
+            "SPCOMMS_ENV": "demo",
+            "SPCOMMS_BENCH_SCALE": str(scale),
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "spcomms.settings",
+        }
+    )
+    return environ
+
+
+def _run_child(module: str, folder: str, database_url: str, scale: float) -> None:
+    subprocess.run(  # noqa: S603  # our own interpreter running our own module
+        [sys.executable, "-m", module, CHILD_FLAG],
+        cwd=REPOSITORY,
+        env=_child_environment(folder, database_url, scale),
+        check=True,
+    )
+
+
+def _postgres_admin() -> psycopg.Connection[Any] | None:
+    """A connection to the PostgreSQL server in autocommit mode, or None."""
+    try:
+        return psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=3)
+    except psycopg.Error:  # no server: the PostgreSQL run is skipped
+        return None
+
+
+def _with_database(url: str, name: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def run_on_both_databases(*, module: str, database: str, scale: float, prefix: str) -> None:
+    """Run ``python -m module --measure`` on SQLite, then on a fresh PostgreSQL database
+    named ``database`` (dropped afterwards)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        _run_child(module, folder, f"sqlite:///{Path(folder) / 'bench.sqlite3'}", scale)
+    admin = _postgres_admin()
+    if admin is None:
+        print(f"  PostgreSQL: skipped, no server answers at {postgres_admin_url()}")
+        return
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database))
+    with admin:
+        admin.execute(drop)
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        try:
+            with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+                _run_child(module, folder, _with_database(postgres_admin_url(), database), scale)
+        finally:
+            admin.execute(drop)
