@@ -23,6 +23,7 @@ from django.db import connection, models
 
 from spcomms.encryption import EncryptedTextField
 
+INSERT_BATCH = 10_000
 # Fields whose Python value is not what the database takes; every other
 # field (integers, flags, text, foreign keys) is passed as it is.
 PREPARED_FIELDS = (
@@ -124,7 +125,8 @@ def insert_rows(
     model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> int:
     """Insert ``rows`` (values in the order of ``names``, field names or attnames) into
-    ``model``'s table; returns how many were written."""
+    ``model``'s table, as they come (a large table is never held prepared in memory all at
+    once); returns how many were written."""
     meta = model._meta
     concrete = [field for field in map(meta.get_field, names) if isinstance(field, models.Field)]
     columns = [field.column for field in concrete]
@@ -133,17 +135,18 @@ def insert_rows(
         for index, prepare in enumerate(map(_preparer, concrete))
         if prepare is not None
     ]
-    prepared: list[Any] = []
-    if converters:
-        for row in rows:
-            values = list(row)
-            for index, prepare in converters:
-                values[index] = prepare(values[index])
-            prepared.append(tuple(values))
-    else:
-        prepared.extend(rows)
-    if not prepared:
-        return 0
+
+    def prepared(row: Sequence[object]) -> tuple[object, ...]:
+        values = list(row)
+        for index, prepare in converters:
+            values[index] = prepare(values[index])
+        return tuple(values)
+
+    # Rows of plain values go as they are (tuple() of a tuple is the tuple itself).
+    prepare_row: Callable[[Sequence[object]], tuple[object, ...]] = (
+        prepared if converters else tuple
+    )
+    count = 0
     if connection.vendor == "postgresql":
         from psycopg import sql
 
@@ -157,9 +160,10 @@ def insert_rows(
             connection.cursor() as cursor,
             cursor.cursor.copy(statement) as copy,
         ):
-            for row in prepared:
-                copy.write_row(row)
-        return len(prepared)
+            for row in rows:
+                copy.write_row(prepare_row(row))
+                count += 1
+        return count
     quote = connection.ops.quote_name
     # Names come from the model's metadata; values go as parameters.
     insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608
@@ -168,5 +172,14 @@ def insert_rows(
         placeholders=", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
-        cursor.executemany(insert, prepared)
-    return len(prepared)
+        batch: list[Any] = []
+        for row in rows:
+            batch.append(prepare_row(row))
+            if len(batch) >= INSERT_BATCH:
+                cursor.executemany(insert, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(insert, batch)
+            count += len(batch)
+    return count

@@ -113,9 +113,7 @@ def read_file(
                         )
                     )
                     return raw
-                data = handle.read()
-                advance(len(data))
-                _read_json(data, raw)
+                _read_json(handle, raw, advance)
             else:
                 _read_csv(handle, raw, advance)
     except OSError as error:
@@ -161,14 +159,18 @@ def _suggest(name: str, known: Sequence[str]) -> str:
 # -- JSON ------------------------------------------------------------------------------------
 
 
-def _read_json(data: bytes, raw: RawFile) -> None:
-    data = data.removeprefix(codecs.BOM_UTF8)
+def _read_json(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -> None:
+    """Parse the file; the bytes and the text are let go as soon as they are read, and the
+    parsed objects are kept as they are (not copied), to keep a large file's memory down."""
+    data = handle.read().removeprefix(codecs.BOM_UTF8)
+    advance(len(data))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raw.problems.append(file_problem(_not_utf8_message(data[error.start]), line=line))
         return
+    del data
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -180,6 +182,7 @@ def _read_json(data: bytes, raw: RawFile) -> None:
             )
         )
         return
+    del text
     if isinstance(document, dict) and "communications" in document:
         for name in document:
             if name != "communications":
@@ -253,10 +256,6 @@ def _json_list(value: object, path: str, problems: list[Problem]) -> list[object
     return value
 
 
-def _pick(data: Mapping[str, object], names: Sequence[str]) -> dict[str, object]:
-    return {name: data[name] for name in names if name in data}
-
-
 def _json_communication(
     item: object, path: str, problems: list[Problem]
 ) -> RawCommunication | None:
@@ -288,7 +287,7 @@ def _json_communication(
         where = f"{path}.addressees[{index}]"
         found = _json_object(entry, where, schema.ADDRESSEE_FIELDS, problems, AN_ADDRESSEE)
         if found is not None:
-            addressees.append(Raw(_pick(found, schema.ADDRESSEE_FIELDS), Location(path=where)))
+            addressees.append(Raw(found, Location(path=where)))
     persons = []
     for index, entry in enumerate(_json_list(data.get("persons"), f"{path}.persons", problems)):
         where = f"{path}.persons[{index}]"
@@ -311,12 +310,8 @@ def _json_communication(
                 THE_CONSENT,
             )
             if given is not None:
-                consent = Raw(
-                    _pick(given, schema.CONSENT_FIELDS), Location(path=f"{where}.consent")
-                )
-        persons.append(
-            RawPerson(Raw(_pick(found, schema.PERSON_FIELDS), Location(path=where)), consent)
-        )
+                consent = Raw(given, Location(path=f"{where}.consent"))
+        persons.append(RawPerson(Raw(found, Location(path=where)), consent))
     replies: list[Raw] | None = None
     if "replies" in data:
         replies = []
@@ -324,10 +319,10 @@ def _json_communication(
             where = f"{path}.replies[{index}]"
             found = _json_object(entry, where, schema.REPLY_FIELDS, problems, A_REPLY)
             if found is not None:
-                replies.append(Raw(_pick(found, schema.REPLY_FIELDS), Location(path=where)))
+                replies.append(Raw(found, Location(path=where)))
     return RawCommunication(
-        fields=Raw(_pick(data, schema.COMMUNICATION_FIELDS), Location(path=path)),
-        mandates=Raw(_pick(mandates or {}, schema.MANDATE_FIELDS), Location(path=mandates_path)),
+        fields=Raw(data, Location(path=path)),
+        mandates=Raw(mandates or {}, Location(path=mandates_path)),
         addressees=addressees,
         persons=persons,
         replies=replies,

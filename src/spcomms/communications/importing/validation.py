@@ -261,19 +261,23 @@ def _actor_name_limit() -> int:
 def check_file(
     raw: RawFile, lookups: Lookups, *, advance: Callable[[int], object] = lambda amount: None
 ) -> Checked:
-    """Check every communication of the file, then the rules that span the file."""
+    """Check every communication of the file, then the rules that span the file.
+
+    Consumes ``raw.communications``: each is let go once checked, so that a large
+    file is not held twice in memory, raw and checked.
+    """
     checked = Checked(problems=list(raw.problems))
     parsers = Parsers.build(lookups)
-    for item in raw.communications:
-        communication = _communication(item, parsers, checked)
+    pending = raw.communications
+    pending.reverse()
+    while pending:
+        communication = _communication(pending.pop(), parsers, checked)
         if communication is not None:
             checked.communications.append(communication)
         advance(1)
     _check_references(checked)
     _check_names(checked)
-    checked.problems.sort(
-        key=lambda problem: problem.order if isinstance(problem, Problem) else ("", 0)
-    )
+    checked.problems.sort(key=lambda problem: problem.order)
     return checked
 
 
