@@ -16,6 +16,8 @@ from spcomms.communications.importing.services import (
 )
 from spcomms.communications.models import Communication, CommunicationPerson, Reply
 from spcomms.followup.models import Assessment
+from spcomms.publication.index import publication_sync
+from spcomms.publication.models import PublishedDocument
 from tests import factories
 from tests.communications.importing.conftest import (
     LI_WEN,
@@ -297,3 +299,45 @@ def test_a_letter_sent_through_spcomms_with_the_same_reference_is_updated(
     assert (report.communications.created, report.communications.updated) == (2, 1)
     assert _letter(5).pk == sent.pk
     assert _letter(5).named.count() == 2
+
+
+def _indexed() -> set[str]:
+    return set(PublishedDocument.objects.values_list("reference", flat=True))
+
+
+def test_an_unchanged_import_keeps_the_public_index(run: Run) -> None:
+    publication_sync()
+    assert _indexed() == {"UA CHN 5/2016", "AL CHN 9/2016", "AL OTH 2/2017"}
+
+    run(good())
+
+    assert _indexed() == {"UA CHN 5/2016", "AL CHN 9/2016", "AL OTH 2/2017"}
+
+
+def test_a_new_consent_drops_the_index_rows_of_every_letter_naming_the_person(
+    run: Run,
+) -> None:
+    publication_sync()
+    document = good()
+    document["communications"][0]["persons"][0]["consent"] = {
+        "given_by": "victim",
+        "transmit_to_state": True,
+        "public_naming": "withheld",
+        "recorded_on": "2018-01-05",
+    }
+
+    run(document)
+
+    assert _indexed() == {"AL OTH 2/2017"}
+    publication_sync()
+    assert LI_WEN not in PublishedDocument.objects.get(reference="UA CHN 5/2016").body
+
+
+def test_a_changed_letter_drops_its_own_index_row(run: Run) -> None:
+    publication_sync()
+    document = good()
+    document["communications"][2]["subject"] = "Threats against an organisation near a mine"
+
+    run(document)
+
+    assert _indexed() == {"UA CHN 5/2016", "AL CHN 9/2016"}

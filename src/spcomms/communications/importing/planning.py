@@ -145,17 +145,15 @@ class Plan:
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
     communications: Counts = field(default_factory=Counts)
     persons: Counts = field(default_factory=Counts)
+    updated_communications: list[int] = field(default_factory=list)
+    updated_persons: list[int] = field(default_factory=list)
+    """Stored persons whose name, attributes or consent change: the public text of every
+    letter that names them may change too."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
     def consents_added(self) -> int:
         return len(self.consents)
-
-    @property
-    def replies_in_file(self) -> int:
-        return len(self.new_replies) + self.replies_kept
-
-    replies_kept: int = 0
 
 
 @dataclass(slots=True)
@@ -271,6 +269,7 @@ def _plan_persons(checked: Checked, plan: Plan) -> dict[str, _Person]:
             changed = True
         if changed:
             plan.persons.updated += 1
+            plan.updated_persons.append(before.pk)
         else:
             plan.persons.unchanged += 1
     return persons
@@ -451,6 +450,7 @@ def _plan_communication(
     changed = _plan_mentions(communication, ref, before, persons, plan) or changed
     if changed:
         plan.communications.updated += 1
+        plan.updated_communications.append(before.pk)
     else:
         plan.communications.unchanged += 1
 
@@ -622,7 +622,6 @@ def _plan_replies(
                 plan.reply_persons_cleared.append(previous.pk)
                 plan.reply_person_rows.extend((row.ref, mention) for mention in addressed)
                 changed = True
-            plan.replies_kept += 1
             continue
         new = New()
         plan.new_replies.append(

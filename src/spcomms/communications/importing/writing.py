@@ -20,7 +20,7 @@ from spcomms.accounts.models import User
 from spcomms.cases.models import ConsentRecord, Person
 from spcomms.communications.importing.bulk import allocate_ids, insert_rows
 from spcomms.communications.importing.planning import NO_ID_YET, New, Plan, Ref
-from spcomms.communications.importing.state import chunks
+from spcomms.communications.importing.state import by_ids, chunks
 from spcomms.communications.models import (
     Addressee,
     Communication,
@@ -32,6 +32,7 @@ from spcomms.communications.models import (
     ReferenceCounter,
     Reply,
 )
+from spcomms.publication.index import publication_invalidate
 
 M = TypeVar("M", bound=models.Model)
 UPDATE_BATCH = 500
@@ -70,6 +71,7 @@ def write_plan(plan: Plan, *, actor: User | None, advance: Callable[[int], objec
     _insert_replies(plan, actor_id)
     advance(1)
     _updates(plan)
+    _invalidate_public(plan)
     advance(1)
     _counters(plan)
     advance(1)
@@ -366,6 +368,30 @@ def _updates(plan: Plan) -> None:
         ["received_on", "language", "reply_class", "confidential"],
         batch_size=UPDATE_BATCH,
     )
+
+
+def _invalidate_public(plan: Plan) -> None:
+    """Drop the public index rows whose text may have changed (ADR 4): of the letters that
+    changed, of every letter that names a person whose name, attributes or consent changed,
+    and of letters to a non-State actor whose home State changed. The next public request
+    rebuilds them from the record."""
+    stale = set(plan.updated_communications)
+    persons = set(plan.updated_persons)
+    for mentions in by_ids(CommunicationPerson.objects.all(), "person_id", persons):
+        stale.update(
+            communication_id
+            for communication_id, person_id in mentions.values_list("communication_id", "person_id")
+            if person_id in persons
+        )
+    actors = {pk for pk, _home in plan.actor_homes}
+    if actors:
+        stale.update(
+            Addressee.objects.filter(non_state_actor_id__in=actors).values_list(
+                "communication_id", flat=True
+            )
+        )
+    for batch in chunks(sorted(stale)):
+        publication_invalidate(communication_ids=batch)
 
 
 def _counters(plan: Plan) -> None:
