@@ -388,9 +388,11 @@ def measure() -> None:
     path, replies = _files(Path(os.environ["SPCOMMS_BENCH_IMPORT_DATA"]))
     size = path.stat().st_size + (replies.stat().st_size if replies else 0)
     baseline = _peak_megabytes()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"  communications import ({file_format().upper()}, {size / 1e6:.0f} MB) into a fresh "
-        f"{connection.display_name} database",
+        f"{connection.display_name} database (load average {load}: other work on the "
+        "machine slows the import down)",
         flush=True,
     )
     for label in ("first import", "again (unchanged)"):
