@@ -21,6 +21,13 @@ from django.utils.translation import gettext
 from spcomms.communications.importing import schema
 from spcomms.communications.importing.names import placeholder, replace_names
 from spcomms.communications.importing.problems import Problem
+from spcomms.communications.importing.records import (
+    Checked,
+    CommunicationData,
+    Consent,
+    PersonData,
+    ReplyData,
+)
 from spcomms.communications.importing.state import (
     ActorKey,
     ExistingCommunication,
@@ -33,14 +40,7 @@ from spcomms.communications.importing.state import (
     load_persons,
     load_references,
 )
-from spcomms.communications.importing.validation import (
-    Checked,
-    CommunicationData,
-    Consent,
-    PersonData,
-    ReplyData,
-    followed_problem,
-)
+from spcomms.communications.importing.validation import followed_problem
 from spcomms.communications.models import CommunicationStatus
 
 

@@ -23,7 +23,8 @@ from spcomms.audit.services import audit_record
 from spcomms.communications.importing.planning import Counts, Plan, plan_import
 from spcomms.communications.importing.problems import Problem, file_problem
 from spcomms.communications.importing.reading import FileFormat, read_file
-from spcomms.communications.importing.validation import Checked, Lookups, check_file
+from spcomms.communications.importing.records import Checked, Lookups
+from spcomms.communications.importing.validation import check_file
 from spcomms.communications.importing.writing import STEPS, write_plan
 from spcomms.communications.models import Communication
 from spcomms.covariates.services import Progress, no_progress

@@ -18,7 +18,7 @@ from typing import TypeVar
 from django.db import models
 
 from spcomms.cases.models import ConsentRecord, Person
-from spcomms.communications.importing.validation import Reference
+from spcomms.communications.importing.records import Reference
 from spcomms.communications.models import (
     Addressee,
     Communication,
