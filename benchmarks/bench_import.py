@@ -25,17 +25,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from psycopg import sql
+from benchmarks.harness import CHILD_FLAG, REPOSITORY, run_on_both_databases
 
-from benchmarks.run import postgres_admin_url
-
-REPOSITORY = Path(__file__).resolve().parents[1]
-CHILD_FLAG = "--measure"
 GENERATE_FLAG = "--generate"
+DATA_VARIABLE = "BENCH_IMPORT_DATA"
+FORMAT_VARIABLE = "BENCH_IMPORT_FORMAT"
 BENCH_DATABASE = "spcomms_bench_import"
 SEED = 0
 COMMUNICATIONS = 45_000
@@ -292,7 +291,7 @@ def write_csv(document: dict[str, Any], path: Path, replies: Path) -> None:
 
 
 def file_format() -> str:
-    return os.environ.get("SPCOMMS_BENCH_IMPORT_FORMAT", "json")
+    return os.environ.get(FORMAT_VARIABLE) or os.environ.get("SPCOMMS_BENCH_IMPORT_FORMAT", "json")
 
 
 def _files(folder: Path) -> tuple[Path, Path | None]:
@@ -301,70 +300,44 @@ def _files(folder: Path) -> tuple[Path, Path | None]:
     return folder / "communications.json", None
 
 
-def _child_environment(folder: str, database_url: str, data: Path) -> dict[str, str]:
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SPCOMMS_") and key != "DATABASE_URL"
-    }
-    environ.update(
-        {
-            "SPCOMMS_VAR_DIR": folder,
-            "SPCOMMS_BENCH_IMPORT_FORMAT": file_format(),
-            "SPCOMMS_BENCH_IMPORT_DATA": str(data),
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "spcomms.settings",
-        }
-    )
-    return environ
-
-
-def _run_child(folder: str, database_url: str, data: Path, flag: str = CHILD_FLAG) -> None:
-    subprocess.run(  # noqa: S603  # our own interpreter running this module
-        [sys.executable, "-m", "benchmarks.bench_import", flag],
-        cwd=REPOSITORY,
-        env=_child_environment(folder, database_url, data),
-        check=True,
-    )
-
-
-def _postgres_admin() -> psycopg.Connection[Any] | None:
-    """A connection to the PostgreSQL server in autocommit mode, or None."""
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set variables for the child processes, and put the old values back."""
+    old = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
-        return psycopg.connect(postgres_admin_url(), autocommit=True, connect_timeout=3)
-    except psycopg.Error:  # no server: the PostgreSQL run is skipped
-        return None
-
-
-def _with_database(url: str, name: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{name}"
+        yield
+    finally:
+        for name, value in old.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="spcomms-bench-import-data-") as data_folder:
-        data = Path(data_folder)
+    with (
+        tempfile.TemporaryDirectory(prefix="spcomms-bench-import-data-") as data,
+        # The harness hands the children no SPCOMMS_ variable; these two are the
+        # benchmark's own.
+        _environment(**{DATA_VARIABLE: data, FORMAT_VARIABLE: file_format()}),
+    ):
         # Generated in a process of its own, so that its memory is not counted as the import's.
-        _run_child(data_folder, "sqlite://", data, GENERATE_FLAG)
-        with tempfile.TemporaryDirectory(prefix="spcomms-bench-import-") as folder:
-            _run_child(folder, f"sqlite:///{Path(folder) / 'bench.sqlite3'}", data)
-        admin = _postgres_admin()
-        if admin is None:
-            print(f"  PostgreSQL: skipped, no server answers at {postgres_admin_url()}")
-            return
-        drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE))
-        with admin:
-            admin.execute(drop)
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
-            try:
-                with tempfile.TemporaryDirectory(prefix="spcomms-bench-import-") as folder:
-                    _run_child(folder, _with_database(postgres_admin_url(), BENCH_DATABASE), data)
-            finally:
-                admin.execute(drop)
+        subprocess.run(  # noqa: S603  # our own interpreter running this module
+            [sys.executable, "-m", "benchmarks.bench_import", GENERATE_FLAG],
+            cwd=REPOSITORY,
+            check=True,
+        )
+        run_on_both_databases(
+            module="benchmarks.bench_import",
+            database=BENCH_DATABASE,
+            scale=1,
+            prefix="spcomms-bench-import-",
+        )
 
 
 def write_files() -> None:
-    folder = Path(os.environ["SPCOMMS_BENCH_IMPORT_DATA"])
+    folder = Path(os.environ[DATA_VARIABLE])
     document = generate(random.Random(SEED))  # noqa: S311  # reproducible synthetic data, not secrets
     path, replies = _files(folder)
     if replies is not None:
@@ -385,7 +358,7 @@ def measure() -> None:
 
     call_command("migrate", verbosity=0)
     reference_load()
-    path, replies = _files(Path(os.environ["SPCOMMS_BENCH_IMPORT_DATA"]))
+    path, replies = _files(Path(os.environ[DATA_VARIABLE]))
     size = path.stat().st_size + (replies.stat().st_size if replies else 0)
     baseline = _peak_megabytes()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
