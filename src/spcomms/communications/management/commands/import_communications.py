@@ -6,15 +6,11 @@ whole file is checked first and nothing is written unless all of it is valid.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext, gettext_noop
-from tqdm import tqdm
 
 from spcomms.communications.importing.reading import FileFormat
 from spcomms.communications.importing.services import (
@@ -23,10 +19,10 @@ from spcomms.communications.importing.services import (
     communications_import,
 )
 from spcomms.covariates import formats
-from spcomms.covariates.management.commands.import_covariates import refusal
+from spcomms.importing import ImportCommand, refusal
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = gettext_noop(
         "Import communications with their mandates, addressees, named persons, consent and "
         "replies from a JSON file, or from a CSV file (one row per named person) with an "
@@ -74,23 +70,6 @@ class Command(BaseCommand):
             problems: list[formats.Problem] = list(error.problems)
             raise CommandError(refusal(file.name, problems)) from None
         self.stdout.write(summary(report))
-
-    @contextmanager
-    def progress(
-        self, *, description: str, total: int, unit: str
-    ) -> Iterator[Callable[[int], object]]:
-        """A progress bar on a terminal; nothing when output goes to a file or a CI log."""
-        on_terminal = self.stderr.isatty() and sys.stderr.isatty()
-        with tqdm(
-            total=total,
-            desc=description,
-            unit=unit,
-            unit_scale=True,
-            leave=False,
-            file=sys.stderr,
-            disable=not on_terminal,
-        ) as bar:
-            yield bar.update
 
 
 def summary(report: ImportReport) -> str:

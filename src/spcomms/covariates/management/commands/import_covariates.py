@@ -7,25 +7,21 @@ written unless all of it is valid.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext, gettext_noop, ngettext
-from tqdm import tqdm
 
-from spcomms.covariates.formats import FileFormat, Problem, Skipped, SkipReason
+from spcomms.covariates.formats import FileFormat, Skipped, SkipReason
 from spcomms.covariates.models import MAX_YEAR, MIN_YEAR
 from spcomms.covariates.services import CovariateImportError, ImportReport, covariates_import
+from spcomms.importing import ImportCommand, refusal
 
-PROBLEM_LIMIT = 50
 CODE_LIMIT = 10
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = gettext_noop(
         "Import country-year covariates from a spcomms CSV, a World Bank indicator CSV or a "
         "V-Dem country-year CSV. The whole file is checked first; nothing is written unless "
@@ -74,42 +70,6 @@ class Command(BaseCommand):
         except CovariateImportError as error:
             raise CommandError(refusal(file.name, error.problems)) from None
         self.stdout.write(summary(report))
-
-    @contextmanager
-    def progress(
-        self, *, description: str, total: int, unit: str
-    ) -> Iterator[Callable[[int], object]]:
-        """A progress bar on a terminal; nothing when output goes to a file or a CI log."""
-        on_terminal = self.stderr.isatty() and sys.stderr.isatty()
-        with tqdm(
-            total=total,
-            desc=description,
-            unit=unit,
-            unit_scale=True,
-            leave=False,
-            file=sys.stderr,
-            disable=not on_terminal,
-        ) as bar:
-            yield bar.update
-
-
-def refusal(file_name: str, problems: list[Problem]) -> str:
-    """Every problem (up to a limit), one per line, under a line that says nothing was written."""
-    lines = [
-        ngettext(
-            "%(file)s was not imported and nothing was written: %(count)d problem.",
-            "%(file)s was not imported and nothing was written: %(count)d problems.",
-            len(problems),
-        )
-        % {"file": file_name, "count": len(problems)}
-    ]
-    lines.extend(f"  {problem}" for problem in problems[:PROBLEM_LIMIT])
-    if len(problems) > PROBLEM_LIMIT:
-        lines.append(
-            "  " + gettext("… and %(count)d more.") % {"count": len(problems) - PROBLEM_LIMIT}
-        )
-    lines.append(gettext("Correct the file and import it again."))
-    return "\n".join(lines)
 
 
 def _codes(codes: set[str]) -> str:
