@@ -163,6 +163,25 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Secure intake (docs/intake.md): sealed files outside every served folder, limits on
+# what a source may send, how long a source's status page stays open, retention, and
+# the per-client rate limits (counted in the cache, under a keyed hash of the address;
+# behind a proxy, SPCOMMS_CLIENT_ADDRESS_HEADER names the client's address).
+SPCOMMS_INTAKE_DIR = Path(os.environ.get("SPCOMMS_INTAKE_DIR", MEDIA_ROOT / "intake"))
+SPCOMMS_INTAKE_MAX_FILE_BYTES = env_int("SPCOMMS_INTAKE_MAX_FILE_MB", 10, minimum=1) * 1_000_000
+SPCOMMS_INTAKE_MAX_FILES = env_int("SPCOMMS_INTAKE_MAX_FILES", 5, minimum=1)
+SPCOMMS_INTAKE_FILE_TYPES = env_list("SPCOMMS_INTAKE_FILE_TYPES", ["jpeg", "png", "pdf", "text"])
+if not set(SPCOMMS_INTAKE_FILE_TYPES) <= {"jpeg", "png", "pdf", "text"}:
+    raise ConfigurationError("SPCOMMS_INTAKE_FILE_TYPES may list only jpeg, png, pdf and text.")
+SPCOMMS_INTAKE_RETENTION_DAYS = env_int("SPCOMMS_INTAKE_RETENTION_DAYS", 365, minimum=1)
+SPCOMMS_INTAKE_STATUS_SECONDS = env_int("SPCOMMS_INTAKE_STATUS_SECONDS", 900, minimum=60)
+SPCOMMS_INTAKE_DRAFT_SECONDS = env_int("SPCOMMS_INTAKE_DRAFT_SECONDS", 4 * 3600, minimum=600)
+SPCOMMS_INTAKE_CODE_ATTEMPTS = env_int("SPCOMMS_INTAKE_CODE_ATTEMPTS", 5, minimum=1)
+SPCOMMS_INTAKE_SUBMISSIONS = env_int("SPCOMMS_INTAKE_SUBMISSIONS", 5, minimum=1)
+SPCOMMS_INTAKE_RATE_WINDOW_SECONDS = env_int("SPCOMMS_INTAKE_RATE_WINDOW_SECONDS", 900, minimum=60)
+# Uploads stay in memory, never in a clear temporary file, up to what a source may send.
+FILE_UPLOAD_MAX_MEMORY_SIZE = (SPCOMMS_INTAKE_MAX_FILES + 1) * SPCOMMS_INTAKE_MAX_FILE_BYTES
+
 # Sessions and cookies: short-lived staff sessions, never readable by scripts.
 SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -1,9 +1,11 @@
 """Submissions: what a source sends, following the nine questions of the guide.
 
-Every answer that could identify or endanger someone is encrypted at rest. The
-names of answers the source marked "not to be transmitted to the government"
-are listed in ``not_to_transmit``; a communication never carries them.
-A source comes back with a receipt code: ``receipt_lookup`` finds the row and
+Every answer that could identify or endanger someone is sealed with the
+submission's own data key (``data_key``, stored wrapped by the master keyring;
+see ``spcomms.intake.crypto`` and ADR 5); victims, messages and attachments are
+sealed with the key of their submission. The names of answers the source marked
+"not to be transmitted to the government" are listed in ``not_to_transmit``; a
+communication never carries them. A source comes back with a receipt code: ``receipt_lookup`` finds the row and
 ``receipt_hash`` (Argon2) checks the secret part; the code itself is never stored.
 """
 
@@ -16,7 +18,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from spcomms.cases.models import ConsentGiver, Gender, PersonKind, PublicNaming
-from spcomms.encryption import EncryptedTextField
+from spcomms.intake.crypto import data_key_new, data_key_unwrap
+from spcomms.intake.fields import SealedTextField
 
 
 class Language(models.TextChoices):
@@ -63,6 +66,7 @@ class Submission(models.Model):
         max_length=32, unique=True, verbose_name=_("receipt look-up key")
     )
     receipt_hash = models.CharField(max_length=200, verbose_name=_("receipt hash"))
+    data_key = models.TextField(_("wrapped data key"), default=data_key_new, editable=False)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -82,11 +86,11 @@ class Submission(models.Model):
     )
     # 1. Who sends it.
     sender_kind = models.CharField(_("sender"), max_length=24, choices=SenderKind.choices)
-    sender_name = EncryptedTextField(_("sender's name"), blank=True, default="")
-    sender_contact = EncryptedTextField(_("sender's contact"), blank=True, default="")
+    sender_name = SealedTextField(_("sender's name"), blank=True, default="")
+    sender_contact = SealedTextField(_("sender's contact"), blank=True, default="")
     # 2. Urgency and the window to act.
     is_urgent = models.BooleanField(_("urgent"), default=False)
-    urgency_reason = EncryptedTextField(_("why it is urgent"), blank=True, default="")
+    urgency_reason = SealedTextField(_("why it is urgent"), blank=True, default="")
     act_before = models.DateField(_("act before"), null=True, blank=True)
     # 5. What happened.
     country = models.ForeignKey(
@@ -99,21 +103,21 @@ class Submission(models.Model):
     )
     incident_from = models.DateField(_("from"), null=True, blank=True)
     incident_to = models.DateField(_("to"), null=True, blank=True)
-    facts = EncryptedTextField(_("what happened"), blank=True, default="")
-    places = EncryptedTextField(_("places"), blank=True, default="")
+    facts = SealedTextField(_("what happened"), blank=True, default="")
+    places = SealedTextField(_("places"), blank=True, default="")
     # 6. Perpetrators. 7. Context. 8. Action already taken.
-    perpetrators = EncryptedTextField(_("perpetrators"), blank=True, default="")
-    context = EncryptedTextField(_("context"), blank=True, default="")
-    action_taken = EncryptedTextField(_("action already taken"), blank=True, default="")
+    perpetrators = SealedTextField(_("perpetrators"), blank=True, default="")
+    context = SealedTextField(_("context"), blank=True, default="")
+    action_taken = SealedTextField(_("action already taken"), blank=True, default="")
     # 9. What the experts should do.
-    requested_action = EncryptedTextField(_("what the experts should do"), blank=True, default="")
+    requested_action = SealedTextField(_("what the experts should do"), blank=True, default="")
     press_release_wanted = models.BooleanField(_("press release wanted"), default=False)
-    press_release_reason = EncryptedTextField(_("why a press release"), blank=True, default="")
+    press_release_reason = SealedTextField(_("why a press release"), blank=True, default="")
     mandates_wished = models.ManyToManyField(
         "reference.Mandate", verbose_name=_("mandates wished"), blank=True, related_name="+"
     )
     joint_action_wished = models.BooleanField(_("joint action wished"), null=True, blank=True)
-    joint_action_reason = EncryptedTextField(_("why (not) joint"), blank=True, default="")
+    joint_action_reason = SealedTextField(_("why (not) joint"), blank=True, default="")
     not_to_transmit = models.JSONField(_("answers not to be transmitted"), default=list, blank=True)
     # Staff side.
     assigned_to = models.ForeignKey(
@@ -124,10 +128,8 @@ class Submission(models.Model):
         on_delete=models.SET_NULL,
         related_name="assigned_submissions",
     )
-    no_action_reason = EncryptedTextField(
-        _("internal reason for no action"), blank=True, default=""
-    )
-    reason_for_source = EncryptedTextField(_("reason given to the source"), blank=True, default="")
+    no_action_reason = SealedTextField(_("internal reason for no action"), blank=True, default="")
+    reason_for_source = SealedTextField(_("reason given to the source"), blank=True, default="")
     received_at = models.DateTimeField(_("received at"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -158,6 +160,14 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"submission {self.public_id.hex[:8]}"
 
+    def sealing_key(self) -> bytes:
+        """This submission's data key, unwrapped once per loaded instance."""
+        cached: bytes | None = getattr(self, "_data_key_clear", None)
+        if cached is None:
+            cached = data_key_unwrap(self.data_key)
+            self._data_key_clear = cached
+        return cached
+
 
 class SubmissionVictim(models.Model):
     """A person named in a submission, with the consent the source reports."""
@@ -169,13 +179,13 @@ class SubmissionVictim(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=PersonKind.choices, default=PersonKind.INDIVIDUAL
     )
-    name = EncryptedTextField(_("name"))
+    name = SealedTextField(_("name"))
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     gender = models.CharField(
         _("gender"), max_length=16, choices=Gender.choices, default=Gender.NOT_STATED
     )
-    origin = EncryptedTextField(_("origin"), blank=True, default="")
-    residence = EncryptedTextField(_("residence"), blank=True, default="")
+    origin = SealedTextField(_("origin"), blank=True, default="")
+    residence = SealedTextField(_("residence"), blank=True, default="")
     issue_areas = models.ManyToManyField(
         "reference.IssueArea", verbose_name=_("issue areas"), blank=True, related_name="+"
     )
@@ -221,6 +231,9 @@ class SubmissionVictim(models.Model):
     def __str__(self) -> str:
         return f"victim {self.position} of {self.submission}"
 
+    def sealing_key(self) -> bytes:
+        return self.submission.sealing_key()
+
 
 class MessageKind(models.TextChoices):
     MESSAGE = "message", _("Message")
@@ -246,7 +259,7 @@ class SubmissionMessage(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=MessageKind.choices, default=MessageKind.MESSAGE
     )
-    body = EncryptedTextField(_("message"))
+    body = SealedTextField(_("message"))
     sent_at = models.DateTimeField(_("sent at"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -268,6 +281,9 @@ class SubmissionMessage(models.Model):
     def __str__(self) -> str:
         return f"message {self.pk}"
 
+    def sealing_key(self) -> bytes:
+        return self.submission.sealing_key()
+
 
 class SubmissionAttachment(models.Model):
     """A file sent by the source. Both copies are stored encrypted on disk; the
@@ -287,20 +303,33 @@ class SubmissionAttachment(models.Model):
         related_name="+",
         verbose_name=_("message"),
     )
-    filename = EncryptedTextField(_("file name"))
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public identifier")
+    )
+    filename = SealedTextField(_("file name"))
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     original_path = models.CharField(_("stored original"), max_length=200)
     cleaned_path = models.CharField(_("stored cleaned copy"), max_length=200, blank=True)
+    cleaned_size = models.PositiveBigIntegerField(_("size of the cleaned copy"), default=0)
+    removed = models.JSONField(
+        _("metadata removed from the cleaned copy"), default=list, blank=True
+    )
     not_to_transmit = models.BooleanField(_("not to be transmitted"), default=False)
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
+        permissions = [
+            ("view_original_attachment", _("Can read attachments as the source sent them")),
+        ]
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+    def sealing_key(self) -> bytes:
+        return self.submission.sealing_key()
 
 
 class SubmissionTransition(models.Model):
