@@ -9,7 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from spcomms.cases.models import ConsentGiver, ConsentRecord, Person, PersonKind, PublicNaming
+from django.utils import timezone
+
+from spcomms.cases.models import (
+    CaseFile,
+    CaseFilePerson,
+    ConsentGiver,
+    ConsentRecord,
+    Person,
+    PersonKind,
+    PublicNaming,
+)
 from spcomms.communications.models import (
     DEFAULT_REPLY_DAYS,
     Addressee,
@@ -20,6 +30,7 @@ from spcomms.communications.models import (
     CommunicationType,
     Reply,
 )
+from spcomms.intake.models import Submission, SubmissionAttachment
 from spcomms.reference.models import Country, Mandate, ReplyClass
 
 _numbers = itertools.count(1)
@@ -85,3 +96,47 @@ def reply(
         language="en",
         reply_class=ReplyClass.objects.get(code=reply_class) if reply_class else None,
     )
+
+
+def case_file(
+    *,
+    persons: tuple[Person, ...] = (),
+    country: str = "COL",
+    facts: str = "",
+    places: str = "",
+    context: str = "",
+    not_to_transmit: tuple[str, ...] = (),
+    attachments: tuple[bool, ...] = (),
+) -> CaseFile:
+    """A case file opened from a submission with these answers; ``not_to_transmit`` names
+    the answers the source kept from the State, and each flag in ``attachments`` adds an
+    attachment, marked not to transmit when True."""
+    number = next(_numbers)
+    submission = Submission.objects.create(
+        receipt_lookup=f"lookup-{number}",
+        receipt_hash="not-a-real-hash",
+        sender_kind="organisation",
+        facts=facts,
+        places=places,
+        context=context,
+        not_to_transmit=list(not_to_transmit),
+        received_at=timezone.now(),
+    )
+    for position, secret in enumerate(attachments):
+        SubmissionAttachment.objects.create(
+            submission=submission,
+            filename=f"annex-{position}.pdf",
+            content_type="application/pdf",
+            size=10,
+            original_path=f"test/{number}-{position}",
+            not_to_transmit=secret,
+            uploaded_at=timezone.now(),
+        )
+    created = CaseFile.objects.create(
+        submission=submission,
+        country=Country.objects.get(iso3=country),
+        opened_at=timezone.now(),
+    )
+    for named in persons:
+        CaseFilePerson.objects.create(case_file=created, person=named)
+    return created

@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from spcomms.cases.models import Person
+from spcomms.cases.models import CaseFile, CaseFileStatus, Person
 from spcomms.communications.models import (
     Communication,
     CommunicationPerson,
@@ -179,6 +180,110 @@ class WithholdForm(forms.Form):
     reason = forms.CharField(
         label=_("Why it is withheld from publication"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CaseFileFilterForm(forms.Form):
+    """Narrows the case files listed on the page that takes them into a draft."""
+
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        empty_label=_("Any"),
+        to_field_name="iso3",
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *CaseFileStatus.choices], required=False
+    )
+
+
+class DraftChoiceField(forms.ModelChoiceField[Communication]):
+    def label_from_instance(self, obj: Communication) -> str:
+        return str(_("Draft %(number)s: %(subject)s") % {"number": obj.pk, "subject": obj.subject})
+
+
+class CaseFilesForm(forms.Form):
+    """Case files to take into a draft: a new one (with its essentials) or one that exists.
+
+    ``into`` accepts any communication the user may see, so that choosing one that
+    is no longer a draft reaches the service and its refusal; the list offers drafts.
+    """
+
+    case_files = forms.ModelMultipleChoiceField(
+        label=_("Case files"),
+        queryset=CaseFile.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one case file."),
+            "invalid_choice": _(
+                "There is no case file %(value)s. Choose among the case files listed."
+            ),
+            "invalid_pk_value": _(
+                "%(pk)s is not the number of a case file. Choose among the case files listed."
+            ),
+        },
+    )
+    into = DraftChoiceField(
+        label=_("Take them into"),
+        queryset=Communication.objects.none(),
+        required=False,
+        empty_label=_("A new draft"),
+        error_messages={
+            "invalid_choice": _("There is no such draft. Choose a draft from the list."),
+        },
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", "---------"), *CommunicationType.choices], required=False
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=300,
+        required=False,
+        help_text=_("A short public title that names no one."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the letter"),
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+        required=False,
+    )
+    lead_mandate = forms.ModelChoiceField(
+        label=_("Lead mandate"), queryset=Mandate.objects.all(), required=False
+    )
+    joined_mandates = forms.ModelMultipleChoiceField(
+        label=_("Joining mandates"), queryset=Mandate.objects.all(), required=False
+    )
+
+    NEW_DRAFT_FIELDS = ("type", "subject", "language", "lead_mandate", "joined_mandates")
+
+    def __init__(self, *args: Any, communications: QuerySet[Communication], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["into"]
+        assert isinstance(field, DraftChoiceField)  # noqa: S101  # declared just above
+        field.queryset = communications
+        drafts = communications.filter(status=CommunicationStatus.DRAFT).order_by("-pk")
+        assert isinstance(field.widget, forms.Select)  # noqa: S101  # a ModelChoiceField's own
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((draft.pk, field.label_from_instance(draft)) for draft in drafts),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("into") is None and "into" not in self.errors:
+            needed = _("A new draft needs this.")
+            for name in ("type", "subject", "lead_mandate"):
+                value = cleaned.get(name)
+                empty = not value or (isinstance(value, str) and not value.strip())
+                if empty and name not in self.errors:
+                    self.add_error(name, needed)
+        return cleaned
+
+    def new_draft(self) -> dict[str, Any]:
+        """The keywords ``communication_draft`` takes from this form."""
+        fields = {name: self.cleaned_data[name] for name in self.NEW_DRAFT_FIELDS}
+        fields["language"] = fields["language"] or Language.ENGLISH
+        return fields
 
 
 class ReplyForm(forms.Form):

@@ -655,6 +655,36 @@ def communication_withhold(
     return locked
 
 
+@transaction.atomic
+def communication_unwithhold(*, actor: User, communication: Communication) -> Communication:
+    """Return a withheld communication to the public record.
+
+    The flag is cleared by compare-and-set; the reason given when it was withheld
+    stays on the record as the last reason given, and the audit log keeps when and
+    by whom it was withheld and released (codes only, no text). Past its deadline
+    the communication is public again at the next public request (ADR 4).
+    """
+    _require_drafter(actor)
+    locked = Communication.objects.select_for_update().get(pk=communication.pk)
+    if locked.status != CommunicationStatus.SENT:
+        raise WorkflowError(_("Only a sent communication can be withheld or released."))
+    changed = Communication.objects.filter(pk=locked.pk, withheld=True).update(withheld=False)
+    if changed != 1:
+        raise WorkflowError(
+            _("This communication is not withheld: it already follows the public record's rules.")
+        )
+    locked.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="communication_unwithhold",
+        obj=locked,
+        reason_kept=bool(locked.withheld_reason),
+    )
+    _invalidate_public([locked.pk])
+    communication.refresh_from_db()
+    return locked
+
+
 # Replies -----------------------------------------------------------------------
 
 

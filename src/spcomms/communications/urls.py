@@ -8,6 +8,7 @@ app_name = "communications"
 urlpatterns = [
     path("", views.communication_list, name="list"),
     path("new/", views.communication_create, name="create"),
+    path("case-files/", views.communication_from_case_files_view, name="from_case_files"),
     path("<int:pk>/", views.communication_detail, name="detail"),
     path("<int:pk>/letter.html", views.communication_letter, {"format": "html"}, name="letter"),
     path("<int:pk>/letter.pdf", views.communication_letter, {"format": "pdf"}, name="letter_pdf"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.communication_approve_view, name="approve"),
     path("<int:pk>/send/", views.communication_send_view, name="send"),
     path("<int:pk>/withhold/", views.communication_withhold_view, name="withhold"),
+    path("<int:pk>/unwithhold/", views.communication_unwithhold_view, name="unwithhold"),
     path("<int:pk>/replies/new/", views.reply_new, name="reply_new"),
     path(
         "<int:pk>/replies/<int:reply_pk>/classify/",

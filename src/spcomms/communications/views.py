@@ -7,19 +7,23 @@ answers 409 with the service's message next to the action.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db import transaction
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from spcomms.accounts.models import User
+from spcomms.audit.models import AuditEvent
+from spcomms.cases.models import CaseFile, CaseFilePerson, Person
 from spcomms.communications import forms
 from spcomms.communications.access import (
     access_communication,
@@ -29,7 +33,12 @@ from spcomms.communications.access import (
 )
 from spcomms.communications.documents import letter_filename, letter_html, letter_pdf
 from spcomms.communications.letters import Audience, RenderRefused, letter_render
-from spcomms.communications.models import Communication, CommunicationMandate
+from spcomms.communications.models import (
+    Communication,
+    CommunicationMandate,
+    CommunicationStatus,
+    PublicState,
+)
 from spcomms.communications.services import (
     NotAllowed,
     WorkflowError,
@@ -37,18 +46,25 @@ from spcomms.communications.services import (
     can_draft,
     communication_approve,
     communication_draft,
+    communication_from_case_files,
     communication_name_person,
     communication_send,
+    communication_unwithhold,
     communication_update,
     communication_withhold,
+    consent_problem,
     reply_classify,
     reply_record,
     send_problems,
 )
+from spcomms.intake.models import TRANSMITTABLE_ANSWERS, Submission, SubmissionAttachment
 from spcomms.reference.models import Mandate
 
 PAGE_SIZE = 25
+CASE_FILES_SHOWN = 100
+BAD_REQUEST = 400
 CONFLICT = 409
+WITHHOLDING_ACTIONS = ("communication_withhold", "communication_unwithhold")
 
 
 def _staff(request: HttpRequest) -> User:
@@ -105,6 +121,78 @@ def communication_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class CaseFileReport:
+    """What a communication leaves out of one of its case files, and why."""
+
+    case_file: CaseFile
+    persons_not_named: list[tuple[Person, str]] = field(default_factory=list)
+    answers_left_out: list[str] = field(default_factory=list)
+    attachments_left_out: list[SubmissionAttachment] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not (self.persons_not_named or self.answers_left_out or self.attachments_left_out)
+
+
+def _answer_label(name: str) -> str:
+    answer = Submission._meta.get_field(name)
+    assert isinstance(answer, Field)  # noqa: S101  # TRANSMITTABLE_ANSWERS are plain fields
+    return str(answer.verbose_name).capitalize()
+
+
+def _case_file_reports(communication: Communication) -> list[CaseFileReport]:
+    """Derived each time from the case files, the named persons and today's consents, so
+    it says what is still left out, also after a consent was recorded or revoked."""
+    named = set(communication.named.values_list("person_id", flat=True))
+    files = communication.case_files.select_related("country", "submission").prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=CaseFilePerson.objects.select_related("person").prefetch_related(
+                "person__consents"
+            ),
+        ),
+        "submission__attachments",
+    )
+    reports = []
+    for case_file in files.order_by("pk"):
+        report = CaseFileReport(case_file=case_file)
+        for entry in case_file.entries.all():
+            if entry.person_id in named:
+                continue
+            reason = consent_problem(entry.person) or _(
+                "not named yet, although their consent now allows it: name them if the letter "
+                "is about them."
+            )
+            report.persons_not_named.append((entry.person, reason))
+        submission = case_file.submission
+        if submission is not None:
+            marked = set(submission.not_to_transmit or [])
+            report.answers_left_out = [
+                _answer_label(answer)
+                for answer in TRANSMITTABLE_ANSWERS
+                if answer in marked and str(getattr(submission, answer) or "").strip()
+            ]
+            report.attachments_left_out = [
+                attachment
+                for attachment in submission.attachments.all()
+                if attachment.not_to_transmit
+            ]
+        reports.append(report)
+    return reports
+
+
+def _withholding_history(communication: Communication) -> list[AuditEvent]:
+    """When the communication was withheld and released, from the audit log."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=communication._meta.label_lower,
+            object_id=str(communication.pk),
+            action__in=WITHHOLDING_ACTIONS,
+        ).order_by("at", "pk")
+    )
+
+
 def _detail_context(user: User, communication: Communication) -> dict[str, Any]:
     try:
         letter = letter_render(communication=communication, audience=Audience.STAFF)
@@ -138,6 +226,13 @@ def _detail_context(user: User, communication: Communication) -> dict[str, Any]:
         "withhold_form": forms.WithholdForm()
         if communication.status == "sent" and not communication.withheld and can_draft(user)
         else None,
+        "may_unwithhold": communication.status == "sent"
+        and communication.withheld
+        and can_draft(user),
+        "withholding_history": _withholding_history(communication)
+        if communication.status == "sent"
+        else [],
+        "case_file_reports": _case_file_reports(communication),
         "classify_form": forms.ClassifyForm() if can_draft(user) else None,
     }
 
@@ -289,6 +384,147 @@ def communication_withhold_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict(request, user, communication, "withhold", error)
     messages.success(request, _("The communication is withheld from publication."))
     return redirect("communications:detail", pk=communication.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def communication_unwithhold_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks to confirm (GET), then returns a withheld communication to the public record
+    (POST)."""
+    user = _drafter(request)
+    communication = access_communication(user, pk)
+    if request.method == "POST":
+        try:
+            released = communication_unwithhold(actor=user, communication=communication)
+        except WorkflowError as error:
+            return _conflict(request, user, communication, "unwithhold", error)
+        if released.public_state() == PublicState.PUBLISHED:
+            done = _("The communication is no longer withheld: it is back in the public record.")
+        else:
+            done = _(
+                "The communication is no longer withheld: it becomes public when its reply "
+                "deadline passes."
+            )
+        messages.success(request, done)
+        return redirect("communications:detail", pk=communication.pk)
+    if communication.status != CommunicationStatus.SENT or not communication.withheld:
+        return _conflict(
+            request,
+            user,
+            communication,
+            "unwithhold",
+            WorkflowError(
+                _(
+                    "This communication is not withheld: it already follows the public "
+                    "record's rules."
+                )
+            ),
+        )
+    return render(
+        request,
+        "communications/unwithhold.html",
+        {
+            "communication": communication,
+            "public_at_once": communication.reply_due_at is not None
+            and communication.reply_due_at <= timezone.now(),
+        },
+    )
+
+
+def _case_files_listed(
+    filters: forms.CaseFileFilterForm, chosen: list[str]
+) -> tuple[list[CaseFile], bool]:
+    """The newest case files that match the filters, then any ticked ones not among them;
+    and whether more match than are shown. Names stay out: a case file shows its number,
+    country, status and how many persons it holds."""
+
+    def shown(found: QuerySet[CaseFile]) -> QuerySet[CaseFile]:
+        return (
+            found.select_related("country")
+            .annotate(persons_count=Count("entries", distinct=True))
+            .prefetch_related("communications")
+            .order_by("-opened_at", "-pk")
+        )
+
+    found = CaseFile.objects.all()
+    if filters.is_valid():
+        if filters.cleaned_data["country"]:
+            found = found.filter(country=filters.cleaned_data["country"])
+        if filters.cleaned_data["status"]:
+            found = found.filter(status=filters.cleaned_data["status"])
+    listed = list(shown(found)[: CASE_FILES_SHOWN + 1])
+    more = len(listed) > CASE_FILES_SHOWN
+    listed = listed[:CASE_FILES_SHOWN]
+    present = {case_file.pk for case_file in listed}
+    ticked = [int(value) for value in chosen if value.isdigit() and int(value) not in present]
+    if ticked:
+        listed.extend(shown(CaseFile.objects.filter(pk__in=ticked)))
+    return listed, more
+
+
+@require_http_methods(["GET", "POST"])
+def communication_from_case_files_view(request: HttpRequest) -> HttpResponse:
+    """Take case files into a new draft or into a draft that exists."""
+    user = _drafter(request)
+    filters = forms.CaseFileFilterForm(request.GET)
+    form = forms.CaseFilesForm(
+        request.POST or None,
+        initial={"into": request.GET.get("into", "")},
+        communications=communications_visible(user),
+    )
+    status = 200
+    if request.method == "POST":
+        status = BAD_REQUEST
+        if form.is_valid():
+            files = list(form.cleaned_data["case_files"].select_related("country"))
+            target = form.cleaned_data["into"]
+            try:
+                with transaction.atomic():
+                    if target is None:
+                        target = communication_draft(
+                            actor=user,
+                            **form.new_draft(),
+                            addressee_states=list(
+                                dict.fromkeys(case_file.country for case_file in files)
+                            ),
+                            case_files=files,
+                        )
+                    copy = communication_from_case_files(
+                        actor=user, communication=target, case_files=files
+                    )
+            except WorkflowError as error:
+                form.add_error("into" if form.cleaned_data["into"] else None, str(error))
+                status = CONFLICT
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The case files are taken in. Persons named: %(named)s. Persons not "
+                        "named: %(refused)s. Answers left out: %(answers)s. Attachments left "
+                        "out: %(attachments)s. Under “Case files” below you can see why."
+                    )
+                    % {
+                        "named": len({person.pk for person in copy.persons_named}),
+                        "refused": len({person.pk for person, _why in copy.persons_refused}),
+                        "answers": len(copy.answers_left_out),
+                        "attachments": len(copy.attachments_left_out),
+                    },
+                )
+                return redirect("communications:detail", pk=target.pk)
+    chosen = request.POST.getlist("case_files")
+    listed, more = _case_files_listed(filters, chosen)
+    return render(
+        request,
+        "communications/from_case_files.html",
+        {
+            "form": form,
+            "filters": filters,
+            "case_files": listed,
+            "chosen": set(chosen),
+            "more": more,
+            "shown": CASE_FILES_SHOWN,
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
