@@ -19,6 +19,7 @@ from spcomms.core.env import (
     ConfigurationError,
     env_bool,
     env_choice,
+    env_http_header,
     env_int,
     env_list,
 )
@@ -87,6 +88,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, authentication and messages: ends expired sessions and holds a
+    # signed-in account at the second step or at enrolment (spcomms.accounts.middleware).
+    "spcomms.accounts.middleware.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -187,6 +191,19 @@ SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Staff sign-in (docs/security.md, "Staff sign-in"). SESSION_COOKIE_AGE above is also the
+# absolute lifetime of a signed-in session; this is how long it may stay unused.
+SPCOMMS_SESSION_IDLE_SECONDS = env_int("SPCOMMS_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+# Staff roles must set up an authenticator app before reaching any page.
+SPCOMMS_REQUIRE_2FA = env_bool("SPCOMMS_REQUIRE_2FA", PRODUCTION)
+# Failed passwords or codes before sign-in pauses, per account and per client, and for how long.
+SPCOMMS_SIGNIN_ACCOUNT_FAILURES = env_int("SPCOMMS_SIGNIN_ACCOUNT_FAILURES", 5, minimum=1)
+SPCOMMS_SIGNIN_CLIENT_FAILURES = env_int("SPCOMMS_SIGNIN_CLIENT_FAILURES", 20, minimum=1)
+SPCOMMS_SIGNIN_PAUSE_SECONDS = env_int("SPCOMMS_SIGNIN_PAUSE_SECONDS", 15 * 60, minimum=60)
+# The request header in which the reverse proxy passes the client's address (e.g. X-Real-IP);
+# unset, the address of the connection is used.
+SPCOMMS_CLIENT_ADDRESS_HEADER = env_http_header("SPCOMMS_CLIENT_ADDRESS_HEADER")
+AUTHENTICATION_BACKENDS = ["spcomms.accounts.backends.ThrottledModelBackend"]
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,4 @@
-"""The staff sign-in form.
+"""The sign-in forms: the password, then the code; and the enrolment of an authenticator app.
 
 A wrong username or password is an error of the whole form, not of one field.
 Screen readers still announce it from either field: each input names the form's
@@ -7,9 +7,16 @@ error message in its ``aria-describedby`` and says it is invalid.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.forms.widgets import Widget
+from django.utils.translation import gettext_lazy as _
+
+from spcomms.accounts.throttle import Pause, signin_pause
 
 FORM_ERROR_ID = "sign-in-error"
 
@@ -35,3 +42,33 @@ class _SignInBoundField(BoundField):
 
 class SignInForm(AuthenticationForm):
     bound_field_class = _SignInBoundField
+    pause: Pause | None = None
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse every attempt, right or wrong, while sign-in is paused."""
+        self.pause = signin_pause(self.request, self.cleaned_data.get("username"))
+        if self.pause is not None:
+            raise ValidationError(self.pause.message, code="throttled")
+        return super().clean()
+
+
+class SecondStepForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        help_text=_("The six digits the app shows for spcomms once it holds the key."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

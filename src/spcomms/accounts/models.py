@@ -7,9 +7,15 @@ The public needs no account.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from spcomms.encryption import EncryptedTextField
 
 
 class Role(models.TextChoices):
@@ -33,6 +39,12 @@ class User(AbstractUser):
         related_name="holders",
         help_text=_("For mandate holders: the mandates whose files they may see and sign."),
     )
+    session_epoch = models.PositiveIntegerField(
+        _("session epoch"),
+        default=0,
+        editable=False,
+        help_text=_("Raised to sign the account out of every session (see docs/security.md)."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -46,6 +58,32 @@ class User(AbstractUser):
                 name="user_admin_site_only_for_staff_roles",
             ),
         ]
+
+    def get_session_auth_hash(self) -> str:
+        """Bind each session to the password and to the session epoch.
+
+        Django signs a session out when this value changes: a new password does
+        it, and so does ``user_sessions_end`` by raising the epoch. An epoch of 0
+        keeps Django's own value, so sessions opened before the epoch existed last.
+        """
+        if not self.session_epoch:
+            return super().get_session_auth_hash()
+        return self._epoch_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        if not self.session_epoch:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._epoch_hash(secret=secret)
+
+    def _epoch_hash(self, *, secret: str | bytes | None) -> str:
+        return salted_hmac(
+            "spcomms.accounts.User.session_auth_hash",
+            f"{self.password}|{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_secretariat(self) -> bool:
@@ -62,3 +100,52 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+
+class TOTPDevice(models.Model):
+    """The authenticator app of one account: a TOTP secret (RFC 6238, 30 s, 6 digits).
+
+    The secret is sealed at rest. ``last_step`` is the time step of the last
+    accepted code: a code is accepted once, and never one older than it.
+    """
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret = EncryptedTextField(_("secret"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_step = models.BigIntegerField(_("last accepted time step"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return f"TOTP device of user {self.user_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app.
+
+    Only a SHA-256 digest is kept: a code holds 80 random bits, which no search
+    of the digest can find. ``used_at`` marks it spent.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of user {self.user_id}"

@@ -7,6 +7,7 @@ typo in a deployment stops the process instead of silently falling back.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -62,3 +63,17 @@ def env_choice(
     if raw not in choices:
         raise ConfigurationError(f"{name} must be one of {', '.join(choices)}; got {raw!r}.")
     return raw
+
+
+HEADER_NAME = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+
+
+def env_http_header(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """A request header name such as ``X-Real-IP``, as Django's ``request.META`` key."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return None
+    if not HEADER_NAME.match(raw):
+        raise ConfigurationError(f"{name} must be a header name such as X-Real-IP; got {raw!r}.")
+    return "HTTP_" + raw.upper().replace("-", "_")
