@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from spcomms.accounts.models import Role, User
 from spcomms.reference.models import Mandate
 from spcomms.reference.services import reference_load
 
 PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, so sign-in throttle counters never carry over."""
+    cache.clear()
 
 
 @pytest.fixture
