@@ -183,8 +183,6 @@ SPCOMMS_INTAKE_DRAFT_SECONDS = env_int("SPCOMMS_INTAKE_DRAFT_SECONDS", 4 * 3600,
 SPCOMMS_INTAKE_CODE_ATTEMPTS = env_int("SPCOMMS_INTAKE_CODE_ATTEMPTS", 5, minimum=1)
 SPCOMMS_INTAKE_SUBMISSIONS = env_int("SPCOMMS_INTAKE_SUBMISSIONS", 5, minimum=1)
 SPCOMMS_INTAKE_RATE_WINDOW_SECONDS = env_int("SPCOMMS_INTAKE_RATE_WINDOW_SECONDS", 900, minimum=60)
-# Uploads stay in memory, never in a clear temporary file, up to what a source may send.
-FILE_UPLOAD_MAX_MEMORY_SIZE = (SPCOMMS_INTAKE_MAX_FILES + 1) * SPCOMMS_INTAKE_MAX_FILE_BYTES
 
 # Sessions and cookies: short-lived staff sessions, never readable by scripts.
 SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("spcomms.publication.urls")),
     path("api/v1/", api.urls),
     path("accounts/", include("spcomms.accounts.urls")),
+    path("submit/", include("spcomms.intake.urls")),
     path("staff/communications/", include("spcomms.communications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

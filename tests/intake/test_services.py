@@ -14,8 +14,8 @@ from pytest_django import Settings
 from spcomms.accounts.models import Role, User
 from spcomms.audit.models import AuditEvent
 from spcomms.cases.models import CaseFilePerson, PublicNaming
-from spcomms.communications.services import communication_from_case_files, communication_draft
-from spcomms.core.crypto import Keyring, new_key
+from spcomms.communications.services import communication_draft, communication_from_case_files
+from spcomms.core.crypto import DecryptionError, Keyring, new_key
 from spcomms.intake import crypto, services
 from spcomms.intake.attachments import AttachmentRefused, attachment_check
 from spcomms.intake.models import (
@@ -65,7 +65,7 @@ def test_every_identifying_answer_is_sealed_with_the_submissions_own_key(referen
         (sealed,) = cursor.fetchone()
     from spcomms.encryption import keyring
 
-    with pytest.raises(crypto.DecryptionError):
+    with pytest.raises(DecryptionError):
         keyring().open(sealed, context="intake_submission.facts")
     key = crypto.data_key_unwrap(stored.data_key)
     assert crypto.text_open(key, sealed, context="intake_submission.facts") == stored.facts
@@ -293,8 +293,11 @@ def test_a_case_file_carries_each_victim_consent_and_the_marks_not_to_transmit(
     entries = list(CaseFilePerson.objects.filter(case_file=case_file).order_by("pk"))
     assert [entry.person.name for entry in entries] == ["Ana Marker", "Omar Marker"]
     ana, omar = (entry.person.current_consent() for entry in entries)
-    assert ana is not None and ana.public_naming == PublicNaming.FULL and ana.transmit_to_state
-    assert omar is not None and not omar.transmit_to_state
+    assert ana is not None
+    assert omar is not None
+    assert ana.public_naming == PublicNaming.FULL
+    assert ana.transmit_to_state
+    assert not omar.transmit_to_state
     assert omar.given_by == "family"
     assert list(
         SubmissionVictim.objects.filter(submission=submission).values_list("person", flat=True)

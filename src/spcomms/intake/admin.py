@@ -28,7 +28,7 @@ class _ReadOnly:
 class SubmissionAdmin(_ReadOnly, admin.ModelAdmin[models.Submission]):
     list_display = ["public_id", "status", "is_urgent", "language", "country", "received_at"]
     list_filter = ["status", "is_urgent", "language"]
-    fields = ["public_id", "status", "is_urgent", "language", "country", "received_at"]
+    fields = ("public_id", "status", "is_urgent", "language", "country", "received_at")
     readonly_fields = fields
 
 

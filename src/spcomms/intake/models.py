@@ -5,8 +5,9 @@ submission's own data key (``data_key``, stored wrapped by the master keyring;
 see ``spcomms.intake.crypto`` and ADR 5); victims, messages and attachments are
 sealed with the key of their submission. The names of answers the source marked
 "not to be transmitted to the government" are listed in ``not_to_transmit``; a
-communication never carries them. A source comes back with a receipt code: ``receipt_lookup`` finds the row and
-``receipt_hash`` (Argon2) checks the secret part; the code itself is never stored.
+communication never carries them. A source comes back with a receipt code:
+``receipt_lookup`` finds the row and ``receipt_hash`` (Argon2) checks the secret
+part; the code itself is never stored.
 """
 
 from __future__ import annotations
