@@ -22,6 +22,8 @@ from playwright.sync_api import (
 )
 from pytest_django.live_server_helper import LiveServer
 
+from spcomms.accounts.models import User
+from tests.accounts.totp import enrol, next_code
 from tests.web.conftest import source_organisation
 
 __all__ = ["source_organisation"]  # the persona fixture, shared with the web tests
@@ -107,3 +109,45 @@ def page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterato
     opened.on("pageerror", lambda error: traffic.page_errors.append(str(error)))
     yield opened
     context.close()
+
+
+# Signing in ------------------------------------------------------------------
+#
+# In the browser, staff personas hold an authenticator app, as they must in
+# production: signing in takes the password, then a code that the tests compute
+# from the enrolled key, as the app would.
+
+
+@pytest.fixture
+def secretariat_officer(secretariat_officer: User) -> User:
+    enrol(secretariat_officer)
+    return secretariat_officer
+
+
+@pytest.fixture
+def administrator(administrator: User) -> User:
+    enrol(administrator)
+    return administrator
+
+
+SECOND_STEP_PATH = "/accounts/login/code/"
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the form; give the code from the app when the page asks for one."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if urlsplit(page.url).path == SECOND_STEP_PATH:
+        give_code(page, username)
+
+
+def give_code(page: Page, username: str) -> None:
+    """On the second step, type the code the account's app shows now."""
+    code = page.get_by_label("Code", exact=True)
+    code.wait_for()
+    code.fill(next_code(User.objects.get(username=username)))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
