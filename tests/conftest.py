@@ -48,3 +48,12 @@ def researcher(reference: None) -> User:
 @pytest.fixture
 def administrator(reference: None) -> User:
     return _persona("ada.admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_mirror() -> None:
+    """Each test starts without the in-memory copy of the public index: a rolled-back
+    test database reuses ids, which a running server never sees."""
+    from spcomms.publication import mirror
+
+    mirror._current = None

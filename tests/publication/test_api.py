@@ -224,3 +224,40 @@ def test_the_openapi_command_prints_and_refuses_to_write_outside_the_repository(
     (tmp_path / "docs").mkdir()
     call_command("openapi", "--write")
     assert (tmp_path / "docs" / "openapi-v1.json").read_text(encoding="utf-8") == openapi_json()
+
+
+def test_a_state_gives_the_figures_of_its_page(client: Client, reference: None) -> None:
+    from spcomms.reference.models import Country, Mandate
+    from spcomms.visits.models import StandingInvitation, VisitRequest, VisitStatus
+
+    answered = published("One.", country="COL")
+    factories.reply(to=answered, received_on=dt.date(2016, 3, 20))
+    published("Two.", country="COL", year=2017)
+    published("Three.", country="MEX")
+    published("Four.", country="FRA")
+    colombia = Country.objects.get(iso3="COL")
+    VisitRequest.objects.create(
+        mandate=Mandate.objects.get(code="sr-hrd"),
+        country=colombia,
+        requested_on=dt.date(2017, 1, 10),
+        status=VisitStatus.REFUSED,
+    )
+    StandingInvitation.objects.create(country=colombia, extended_on=dt.date(2003, 3, 1))
+    status, body = get(client, "/states/col")
+    assert status == 200
+    assert body["iso3"] == "COL"
+    assert body["reporting_region"] == "latin_america_caribbean"
+    assert [(row["year"], row["total"]) for row in body["years"]] == [(2017, 1), (2016, 1)]
+    assert [entry["communications"] for entry in body["comparison"]] == [2, 3, 4]
+    assert [entry["reply_rate"] for entry in body["comparison"]] == [50, 33, 25]
+    assert body["standing_invitation_since"] == "2003-03-01"
+    assert body["visits"] == [
+        {
+            "mandate": "sr-hrd",
+            "requested_on": "2017-01-10",
+            "status": "refused",
+            "start_date": None,
+            "end_date": None,
+        }
+    ]
+    assert get(client, "/states/zzz") == (404, {"detail": "There is no State with this code."})

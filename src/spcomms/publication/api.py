@@ -9,6 +9,7 @@ schema is served at ``/api/v1/openapi.json`` and committed as ``docs/openapi-v1.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -20,10 +21,14 @@ from ninja.errors import HttpError
 
 from spcomms.publication.api_schemas import CommunicationOut, communication_out
 from spcomms.publication.downloads import matching_ids
-from spcomms.publication.index import facet_counts, publication_sync, search
+from spcomms.publication.figures import state_figures
+from spcomms.publication.index import publication_sync
+from spcomms.publication.labels import facet_labels
+from spcomms.publication.mirror import find
 from spcomms.publication.models import Facet
 from spcomms.publication.records import public_communication, public_communications
-from spcomms.publication.views import _labels, search_params
+from spcomms.publication.views import search_params
+from spcomms.reference.models import Country
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -104,9 +109,8 @@ def communications_list(
 ) -> dict[str, Any]:
     """The communications matching ``q`` and the facets, ``limit`` at a time."""
     page, limit = paging.page, paging.limit
-    publication_sync()
     ids = matching_ids(search_params(request.GET))
-    count = ids.count()
+    count = len(ids)
     start = (page - 1) * limit
     chosen = list(ids[start : start + limit]) if start < count else []
     records = {record.pk: record for record in public_communications(ids=chosen)}
@@ -143,13 +147,12 @@ def communications_detail(request: HttpRequest, slug: str) -> CommunicationOut:
 def facets(request: HttpRequest, filters: Query[SearchQuery]) -> list[dict[str, Any]]:
     """For each facet, its values with how many communications match the search and the
     other facets' choices (a facet's own choice does not narrow its counts)."""
-    publication_sync()
     params = search_params(request.GET)
-    counts = facet_counts(search(params.query), params.selected)
+    counts = find(params.query, params.selected, with_counts=True).counts
     answer = []
     for facet in Facet:
         values = counts.get(facet.value, {})
-        labels = _labels(facet.value, set(values))
+        labels = facet_labels(facet.value, set(values))
         ordered = sorted(values, key=lambda value: (-values[value], value))
         answer.append(
             {
@@ -162,6 +165,82 @@ def facets(request: HttpRequest, filters: Query[SearchQuery]) -> list[dict[str, 
             }
         )
     return answer
+
+
+class ComparisonOut(Schema):
+    label: str = Field(description="The State, its reporting region, or all States")
+    communications: int = Field(description="Published communications addressed to them")
+    replied: int = Field(description="Communications with at least one reply, public or not")
+    reply_rate: int | None = Field(description="Percentage replied; null when none was sent")
+    public_replies: int
+    in_time: int = Field(description="Published replies received by the deadline")
+    timeliness: int | None = Field(description="Percentage of published replies in time")
+    reply_groups: dict[str, int] = Field(
+        description="Communications per class of their first classified published reply"
+    )
+
+
+class YearOut(Schema):
+    year: int
+    by_type: dict[str, int] = Field(description="Communications per type (UA, AL, OL)")
+    total: int
+
+
+class VisitOut(Schema):
+    mandate: str
+    requested_on: dt.date
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+class StateOut(Schema):
+    iso3: str
+    name: str
+    reporting_region: str
+    years: list[YearOut]
+    comparison: list[ComparisonOut]
+    standing_invitation_since: dt.date | None
+    standing_invitation_withdrawn_on: dt.date | None
+    visits: list[VisitOut]
+
+
+@api.get(
+    "/states/{iso3}",
+    response={200: StateOut, 404: ErrorOut},
+    summary="How a State cooperates",
+    operation_id="states_detail",
+)
+def states_detail(request: HttpRequest, iso3: str) -> dict[str, Any]:
+    """The figures of a State's page: the communications addressed to it by year and
+    type, its replies compared with its region and with all States, and the visit
+    requests of the mandates. ``iso3`` is the ISO 3166-1 alpha-3 code."""
+    country = Country.objects.filter(iso3=iso3.upper()[:3]).first()
+    if country is None:
+        raise HttpError(404, _("There is no State with this code."))
+    figures = state_figures(country)
+    invitation = figures.invitation
+    return {
+        "iso3": country.iso3,
+        "name": country.name,
+        "reporting_region": country.reporting_region or "",
+        "years": [
+            {"year": row.year, "by_type": row.by_type, "total": row.total} for row in figures.years
+        ],
+        "comparison": [vars(summary) for summary in figures.summaries],
+        "standing_invitation_since": invitation.extended_on if invitation else None,
+        "standing_invitation_withdrawn_on": invitation.withdrawn_on if invitation else None,
+        "visits": [
+            {
+                "mandate": visit.mandate.code,
+                "requested_on": visit.requested_on,
+                "status": visit.status,
+                "start_date": visit.start_date,
+                "end_date": visit.end_date,
+            }
+            for visit in figures.visits
+        ],
+    }
 
 
 def openapi_json() -> str:

@@ -1,10 +1,12 @@
 """Keeping the public search index in step with the record, and searching it (ADR 4).
 
-``publication_sync`` is called before every public answer: it removes the rows of
-communications that are no longer public and adds rows for published ones that
-have none. Both steps are one query each when nothing changed. A staff change
-that alters the public text calls ``publication_invalidate`` and the next public
-request rebuilds the row.
+``publication_sync`` is called before every public answer. When nothing changed it
+reads one row (``IndexState``) and returns. Otherwise it removes the rows of
+communications that are no longer public and adds rows for published ones that have
+none. Two things make the index fall out of step: a change to the record, which
+calls ``publication_changed`` (directly, through ``publication_invalidate``, or
+through the signals of ``spcomms.publication.signals``), and the clock reaching the
+next reply deadline, which the last sync noted.
 
 Search syntax: words must all appear (any case, any accents); ``"two words"``
 must appear together in that order; ``defend*`` matches words that start with
@@ -15,22 +17,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone, translation
 
-from spcomms.communications.models import Communication, NonStateKind
-from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
+from spcomms.communications.models import Communication, CommunicationStatus, NonStateKind
+from spcomms.publication.models import Facet, IndexState, PublishedDocument, PublishedFacet
 from spcomms.publication.records import PublicCommunication, public_communications
 from spcomms.reference.models import Country
 
 BATCH = 200
+# After a sync that added this many documents, PostgreSQL's planner statistics of the
+# index tables are refreshed at once rather than at autovacuum's next visit.
+ANALYZE_AFTER = 1000
 NO_REPLY = "no_reply"
 REPLY_CONFIDENTIAL = "confidential"
 REPLY_UNCLASSIFIED = "unclassified"
@@ -44,6 +48,7 @@ TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
 class SyncResult:
     added: int
     removed: int
+    version: int
 
 
 def fold(text: str) -> str:
@@ -129,9 +134,51 @@ def _add(ids: list[int], now: dt.datetime) -> int:
     return len(documents)
 
 
+def _new_token() -> int:
+    return secrets.randbits(62)
+
+
+def publication_changed() -> None:
+    """Say that the record changed in a way that may alter what is public: the next
+    public request runs a whole sync. Cheap: it writes one row."""
+    token = _new_token()
+    if IndexState.objects.filter(pk=1).update(token=token):
+        return
+    try:
+        with transaction.atomic():
+            IndexState.objects.create(pk=1, token=token)
+    except IntegrityError:  # created by another request in the meantime
+        IndexState.objects.filter(pk=1).update(token=token)
+
+
+def _in_step(state: IndexState, now: dt.datetime) -> bool:
+    return (
+        state.synced_token == state.token
+        and state.synced_at is not None
+        and state.synced_at <= now
+        and (state.valid_until is None or now < state.valid_until)
+    )
+
+
+def _next_deadline(now: dt.datetime) -> dt.datetime | None:
+    """The next moment a sent communication becomes public by the clock alone."""
+    upcoming = Communication.objects.filter(
+        status=CommunicationStatus.SENT, withheld=False, reply_due_at__gt=now
+    )
+    due: dt.datetime | None = upcoming.aggregate(next=Min("reply_due_at"))["next"]
+    return due
+
+
 def publication_sync(*, now: dt.datetime | None = None) -> SyncResult:
     """Bring the index up to date with what is public at ``now``."""
     now = now or timezone.now()
+    state = IndexState.objects.filter(pk=1).first()
+    if state is not None and _in_step(state, now):
+        return SyncResult(added=0, removed=0, version=state.version)
+    if state is None:
+        publication_changed()
+        state = IndexState.objects.get(pk=1)
+    seen = state.token
     published = Communication.objects.published(now)
     _total, removed = PublishedDocument.objects.filter(
         ~Exists(published.filter(pk=OuterRef("communication_id")))
@@ -150,7 +197,20 @@ def publication_sync(*, now: dt.datetime | None = None) -> SyncResult:
             # Another request indexed some of them at the same moment; the next
             # request adds whatever is still missing.
             continue
-    return SyncResult(added=added, removed=removed.get(PublishedDocument._meta.label, 0))
+    if added >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            tables = (PublishedDocument._meta.db_table, PublishedFacet._meta.db_table)
+            cursor.execute("ANALYZE " + ", ".join(tables))
+    version = _new_token()
+    IndexState.objects.filter(pk=1).update(version=version)
+    # In step only if nothing changed while this sync ran; otherwise the next request
+    # syncs again.
+    IndexState.objects.filter(pk=1, token=seen).update(
+        synced_token=seen, synced_at=now, valid_until=_next_deadline(now)
+    )
+    return SyncResult(
+        added=added, removed=removed.get(PublishedDocument._meta.label, 0), version=version
+    )
 
 
 def publication_invalidate(*, communication_ids: Iterable[int]) -> int:
@@ -159,6 +219,7 @@ def publication_invalidate(*, communication_ids: Iterable[int]) -> int:
     _total, deleted = PublishedDocument.objects.filter(
         communication_id__in=list(communication_ids)
     ).delete()
+    publication_changed()
     return deleted.get(PublishedDocument._meta.label, 0)
 
 
@@ -202,70 +263,32 @@ def _tsquery(terms: list[Term]) -> str:
     return " & ".join(one(term) for term in terms)
 
 
-def search(query: str) -> QuerySet[PublishedDocument]:
-    """The documents matching ``query`` (all of them when it has no words)."""
-    documents = PublishedDocument.objects.all()
+def text_matches(query: str) -> list[int] | None:
+    """The ids of the documents matching the words of ``query``, or None when it has
+    no words to look for (then every document matches)."""
     terms = parse_query(query)
-    if not any(not term.excluded for term in terms):
-        return documents if not terms else documents.none()
+    if not terms:
+        return None
+    if all(term.excluded for term in terms):
+        return []
     if connection.vendor == "sqlite":
-        match = RawSQL(
-            "SELECT rowid FROM publication_fts WHERE publication_fts MATCH %s", (_fts5(terms),)
+        sql = "SELECT rowid FROM publication_fts WHERE publication_fts MATCH %s"
+        parameter = _fts5(terms)
+    elif connection.vendor == "postgresql":
+        # search_vector is the stored column of migration 0004.
+        sql = (
+            "SELECT id FROM publication_publisheddocument "
+            "WHERE search_vector @@ to_tsquery('simple'::regconfig, %s)"
         )
-        return documents.filter(pk__in=match)
-    if connection.vendor == "postgresql":
-        match = RawSQL(
-            "SELECT id FROM publication_publisheddocument WHERE "
-            "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)",
-            (_tsquery(terms),),
-        )
-        return documents.filter(pk__in=match)
-    for term in terms:  # any other database: a plain substring search on the folded text
-        condition = Q(search_text__contains=" ".join(term.words))
-        documents = documents.exclude(condition) if term.excluded else documents.filter(condition)
-    return documents
-
-
-def filter_by_facets(
-    documents: QuerySet[PublishedDocument],
-    selected: Mapping[str, Iterable[str]],
-    *,
-    skip: str = "",
-) -> QuerySet[PublishedDocument]:
-    """Values of one facet are alternatives (OR); facets combine (AND)."""
-    for facet, values in selected.items():
-        chosen = list(values)
-        if facet == skip or not chosen:
-            continue
-        documents = documents.filter(
-            Exists(
-                PublishedFacet.objects.filter(
-                    document=OuterRef("pk"), facet=facet, value__in=chosen
-                )
+        parameter = _tsquery(terms)
+    else:  # any other database: a plain substring search on the folded text
+        documents = PublishedDocument.objects.all()
+        for term in terms:
+            condition = Q(search_text__contains=" ".join(term.words))
+            documents = (
+                documents.exclude(condition) if term.excluded else documents.filter(condition)
             )
-        )
-    return documents
-
-
-def facet_counts(
-    documents: QuerySet[PublishedDocument], selected: Mapping[str, Iterable[str]]
-) -> dict[str, dict[str, int]]:
-    """Per facet and value, how many documents match the query and the other facets'
-    choices: one query for the facets without a choice, one more per facet with one."""
-    chosen = {facet for facet, values in selected.items() if list(values)}
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-
-    def count(base: QuerySet[PublishedDocument], facets: Iterable[str]) -> None:
-        rows = (
-            PublishedFacet.objects.filter(document__in=base, facet__in=list(facets))
-            .values_list("facet", "value")
-            .annotate(n=Count("document"))
-            .order_by()
-        )
-        for facet, value, n in rows:
-            counts[facet][value] = n
-
-    count(filter_by_facets(documents, selected), [f for f in Facet.values if f not in chosen])
-    for facet in sorted(chosen):
-        count(filter_by_facets(documents, selected, skip=facet), [facet])
-    return dict(counts)
+        return list(documents.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (parameter,))
+        return [row[0] for row in cursor.fetchall()]

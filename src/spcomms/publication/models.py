@@ -48,7 +48,23 @@ class PublishedDocument(models.Model):
         verbose_name = _("published document")
         verbose_name_plural = _("published documents")
         ordering = ["-sent_on", "-pk"]
-        indexes = [models.Index(fields=["sent_on"]), models.Index(fields=["year", "type"])]
+        indexes = [
+            # Covers what the in-memory copy reads (``mirror``), so reading it skips the
+            # long text columns.
+            models.Index(
+                fields=[
+                    "sent_on",
+                    "id",
+                    "communication",
+                    "year",
+                    "type",
+                    "replied",
+                    "replies_public",
+                    "replies_in_time",
+                ],
+                name="publisheddocument_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -81,3 +97,28 @@ class PublishedFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class IndexState(models.Model):
+    """A single row saying whether the index is in step with the record (ADR 4).
+
+    ``token`` changes with every change of the record that may alter what is public;
+    a sync that saw ``token`` records it in ``synced_token``. The index is in step
+    while the two agree and the clock has not reached ``valid_until``, the next reply
+    deadline after the sync. ``version`` is new at every sync that ran, so that copies
+    of the index held in memory know when to reload.
+    """
+
+    token = models.BigIntegerField(_("change token"))
+    synced_token = models.BigIntegerField(_("token of the last sync"), null=True, blank=True)
+    synced_at = models.DateTimeField(_("last synced at"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("in step until"), null=True, blank=True)
+    version = models.BigIntegerField(_("index version"), default=0)
+
+    class Meta:
+        verbose_name = _("index state")
+        verbose_name_plural = _("index states")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="indexstate_single")]
+
+    def __str__(self) -> str:
+        return f"index state {self.version}"
