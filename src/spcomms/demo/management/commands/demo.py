@@ -10,6 +10,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext, gettext_noop
@@ -202,6 +203,7 @@ class Command(BaseCommand):
             gettext("The sign-ins are kept in %(path)s (readable by you only).")
             % {"path": demo_logins_path()}
         )
+        self.stdout.write(_two_factor_notice())
         self.stdout.flush()  # before the server takes over the process
 
     def _check(self) -> None:
@@ -217,6 +219,20 @@ class Command(BaseCommand):
             gettext("All %(total)d calibration targets are within their tolerance.")
             % {"total": len(rows)}
         )
+
+
+def _two_factor_notice() -> str:
+    if settings.SPCOMMS_REQUIRE_2FA:
+        return gettext(
+            "Two-factor authentication is required (SPCOMMS_REQUIRE_2FA=1): at their first "
+            "sign-in, the staff accounts set up an authenticator app from the setup key or QR "
+            "code the page shows."
+        )
+    return gettext(
+        "Two-factor authentication is optional in the demonstration: any account may set up "
+        "an authenticator app under Sign-in security in its workspace. Production requires it "
+        "of staff (SPCOMMS_REQUIRE_2FA)."
+    )
 
 
 def _number(value: float | None, kind: str) -> str:
