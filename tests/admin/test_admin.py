@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 # The public search index is derived from the record and rebuilt from it on
 # demand: there is nothing in it to edit, so it has no admin page.
-DERIVED_MODELS = {"publication.PublishedDocument", "publication.PublishedFacet"}
+DERIVED_MODELS = {
+    "publication.PublishedDocument",
+    "publication.PublishedFacet",
+    "publication.IndexState",
+}
 PROJECT_MODELS = [
     model
     for model in apps.get_models()
