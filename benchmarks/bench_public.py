@@ -48,6 +48,7 @@ API_LIST = "/api/v1/communications"
 COMMON_CANDIDATES = ("defender", "human", "rights", "detention")
 RARE_CANDIDATES = ("raid", "ban", "surveillance", "reprisals", "stigmatisation", "disappearance")
 PHRASE = '"arbitrary detention"'
+COLD_WORDS = 40
 
 
 def scale() -> float:
@@ -78,11 +79,13 @@ def seconds_per_kind() -> float:
     return float(os.environ.get("SPCOMMS_BENCH_SECONDS", "90"))
 
 
-def _timed(get: Callable[[str], Any], urls: list[str], count: int) -> list[float]:
+def _timed(
+    get: Callable[[str], Any], urls: list[str], count: int, *, warm_up: bool = True
+) -> list[float]:
     """Milliseconds per request for ``count`` requests cycling through ``urls``, after
     a warm-up of each URL. A kind stops early once it has taken SPCOMMS_BENCH_SECONDS
     (90 s), so that very slow pages still finish; the printed n says how many ran."""
-    for url in urls[:WARM_UP]:
+    for url in urls[:WARM_UP] if warm_up else []:
         _check(get(url), url)
     timings: list[float] = []
     deadline = time.perf_counter() + seconds_per_kind()
@@ -95,6 +98,22 @@ def _timed(get: Callable[[str], Any], urls: list[str], count: int) -> list[float
         timings.append((time.perf_counter() - started) * 1000)
         _check(response, url)
     return timings
+
+
+def _unseen_words(documents: Any, count: int) -> list[str]:
+    """``count`` different words of six letters or more taken from the published text,
+    spread over the record, in a fixed order."""
+    words: list[str] = []
+    ids = list(documents.objects.order_by("pk").values_list("pk", flat=True))
+    spread = ids[:: max(1, len(ids) // count)]
+    texts = documents.objects.filter(pk__in=spread).order_by("pk")
+    for text in texts.values_list("search_text", flat=True):
+        long_words = [word for word in text.split() if len(word) >= 6 and word not in words]
+        if long_words:
+            words.append(long_words[len(long_words) // 2])
+        if len(words) == count:
+            break
+    return words
 
 
 def _check(response: Any, url: str) -> None:
@@ -128,8 +147,9 @@ def measure() -> None:
     from django.urls import Resolver404, resolve
 
     from spcomms.demo.services import demo_build
-    from spcomms.publication.index import publication_sync, search
-    from spcomms.publication.models import Facet, PublishedFacet
+    from spcomms.publication.index import publication_sync
+    from spcomms.publication.mirror import find
+    from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
     from spcomms.publication.reports import reported_sessions
     from spcomms.reference.services import reference_load
 
@@ -161,7 +181,7 @@ def measure() -> None:
     )
 
     def hits(word: str) -> int:
-        return search(word).count()
+        return len(find(word, {}))
 
     common = max(COMMON_CANDIDATES, key=hits)
     rare = min((w for w in RARE_CANDIDATES if hits(w)), key=hits, default=RARE_CANDIDATES[0])
@@ -201,6 +221,14 @@ def measure() -> None:
 
     client = Client()
     _print_timings("search", _timed(client.get, search_urls, REQUESTS), target=True)
+    # Words never searched before, each once: no kept matches help them.
+    unseen = _unseen_words(PublishedDocument, COLD_WORDS)
+    cold_urls = ["/communications/?" + urlencode({"q": word}) for word in unseen]
+    _print_timings(
+        f"  search: {len(unseen)} words, each searched once",
+        _timed(client.get, cold_urls, len(cold_urls), warm_up=False),
+        target=True,
+    )
     for index, url in enumerate(search_urls):
         label = f"  search: {queries[index // 2] or '(no words)'}" + (
             " + 2 facets" if index % 2 else ""

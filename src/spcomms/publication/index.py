@@ -289,6 +289,11 @@ def text_matches(query: str) -> list[int] | None:
                 documents.exclude(condition) if term.excluded else documents.filter(condition)
             )
         return list(documents.values_list("pk", flat=True))
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The planner does not count the cost of reading each row's long vector, and
+            # scans the whole table for a word found in a sixth of it; the GIN index is
+            # several times faster there too.
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(sql, (parameter,))
         return [row[0] for row in cursor.fetchall()]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, overload
@@ -261,6 +261,30 @@ def public_mirror() -> Mirror:
         return _current
 
 
+_matches_lock = threading.Lock()
+_matches: OrderedDict[tuple[int, str], Mask] = OrderedDict()
+KEEP_MATCHES = 64  # searches whose matches are kept, per index version, newest used last
+
+
+def _matched(mirror: Mirror, query: str) -> Mask:
+    """The documents matching the words of ``query``. The masks of the last
+    ``KEEP_MATCHES`` searches are kept for the copy's version: a common word costs the
+    full-text index tens of milliseconds, and the same searches come back often."""
+    key = (mirror.version, query)
+    with _matches_lock:
+        kept = _matches.get(key)
+        if kept is not None:
+            _matches.move_to_end(key)
+            return kept.copy()
+    matches = text_matches(query)
+    mask = mirror.everything() if matches is None else mirror.of_documents(matches)
+    with _matches_lock:
+        _matches[key] = mask
+        while len(_matches) > KEEP_MATCHES:
+            _matches.popitem(last=False)
+    return mask.copy()
+
+
 class Found(Sequence[int]):
     """The documents a search found, in the order asked, with the facet counts when
     they were asked for. As a sequence it holds document ids, so a Paginator can page
@@ -303,8 +327,7 @@ def find(
     the other facets' choices, so that choosing a value does not hide its siblings.
     """
     mirror = public_mirror()
-    matches = text_matches(query)
-    matched = mirror.everything() if matches is None else mirror.of_documents(matches)
+    matched = _matched(mirror, query)
     chosen = {facet: mirror.having(facet, values) for facet, values in selected.items() if values}
     result = matched.copy()
     for mask in chosen.values():
