@@ -183,3 +183,15 @@ def test_the_full_text_index_exists_on_this_database() -> None:
                 "SELECT indexname FROM pg_indexes WHERE indexname = 'publication_document_vector'"
             )
         assert cursor.fetchone() is not None
+
+
+def test_draft_work_leaves_the_index_in_step(reference: None) -> None:
+    _letter("A lawyer was threatened.")
+    publication_sync()
+    token = IndexState.objects.get().token
+    draft = factories.communication(sent_at=None)
+    draft.facts = "Still being written."
+    draft.save()
+    assert IndexState.objects.get().token == token
+    draft.delete()  # a deletion always says the record changed
+    assert IndexState.objects.get().token != token

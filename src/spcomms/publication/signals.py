@@ -23,6 +23,7 @@ from spcomms.communications.models import (
     Communication,
     CommunicationMandate,
     CommunicationPerson,
+    CommunicationStatus,
     NonStateActor,
     Reply,
 )
@@ -64,8 +65,28 @@ def _naming(person_ids: list[int]) -> list[int]:
     )
 
 
-def _changed(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    publication_invalidate(communication_ids=_communications(instance))
+def _sent_only(ids: list[int]) -> list[int]:
+    """Drafts never reach the public record: changing them leaves the index in step."""
+    if not ids:
+        return []
+    return list(
+        Communication.objects.filter(pk__in=ids, status=CommunicationStatus.SENT).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _saved(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    ids = _sent_only(_communications(instance))
+    if ids:
+        publication_invalidate(communication_ids=ids)
+
+
+def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    # The rows may be gone already (a cascade): say that the record changed regardless.
+    ids = _communications(instance)
+    if ids:
+        publication_invalidate(communication_ids=ids)
 
 
 def _relations_changed(
@@ -91,7 +112,9 @@ def _relations_changed(
         )
     else:
         ids = []
-    publication_invalidate(communication_ids=ids)
+    ids = _sent_only(ids)
+    if ids:
+        publication_invalidate(communication_ids=ids)
 
 
 WATCHED: tuple[type[Model], ...] = (
@@ -110,8 +133,8 @@ def connect() -> None:
     for named in (Country, Mandate, ViolationType):
         post_save.connect(forget, sender=named, dispatch_uid=f"{UID}.labels.{named.__name__}")
     for model in WATCHED:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"{UID}.save.{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"{UID}.delete.{model.__name__}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"{UID}.save.{model.__name__}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"{UID}.delete.{model.__name__}")
     for relation in (
         Communication.mandates.through,
         CommunicationPerson.violations.through,
