@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from spcomms.accounts.models import Role, User
@@ -28,19 +27,13 @@ from spcomms.communications.services import (
 )
 from spcomms.reference.models import Country, Mandate
 from tests import factories
+from tests.communications.clients import client_for
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 URL = "/staff/communications/case-files/"
 FACTS = "Ana Lopez and Omar Haddad were arrested at dawn."
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _ana() -> Person:
@@ -105,16 +98,16 @@ def test_every_persona_but_the_secretariat_gets_404_and_writes_nothing(
     source = User.objects.create_user(username="sana.source", password=PASSWORD, role=Role.SOURCE)
     before = _written()
     for user in (mandate_holder, researcher, administrator, source, None):
-        client = _client(user)
+        client = client_for(user)
         assert client.get(URL).status_code == 404
         assert client.post(URL, _new_draft(case_file)).status_code == 404
     assert _written() == before
-    assert _client(secretariat_officer).get(URL).status_code == 200
+    assert client_for(secretariat_officer).get(URL).status_code == 200
 
 
 def test_the_list_shows_number_country_and_count_but_no_name(secretariat_officer: User) -> None:
     case_file = _file(_ana(), _omar(), country="MEX")
-    page = _client(secretariat_officer).get(URL)
+    page = client_for(secretariat_officer).get(URL)
     html = page.content.decode()
     assert f"Case file {case_file.pk}" in html
     assert "Mexico (MEX)" in html
@@ -129,7 +122,7 @@ def test_the_list_filters_by_country_and_costs_the_same_queries_for_many_files(
 ) -> None:
     colombia = _file(_ana())
     mexico = _file(_ana(), country="MEX")
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     html = client.get(URL, {"country": "MEX"}).content.decode()
     assert f'id="case-file-{mexico.pk}"' in html
     assert f'id="case-file-{colombia.pk}"' not in html
@@ -143,7 +136,7 @@ def test_the_list_filters_by_country_and_costs_the_same_queries_for_many_files(
 
 
 def test_the_list_pages_and_the_draft_links_both_ways_in(secretariat_officer: User) -> None:
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     listing = client.get("/staff/communications/").content.decode()
     assert f'href="{URL}"' in listing
     assert 'href="/staff/communications/new/"' in listing
@@ -163,7 +156,7 @@ def test_a_new_draft_names_the_consenting_and_reports_what_was_left_out(
 ) -> None:
     ana, omar = _ana(), _omar()
     case_file = _file(ana, omar)
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     response = client.post(URL, _new_draft(case_file))
     assert response.status_code == 302
     draft = Communication.objects.get()
@@ -193,7 +186,7 @@ def test_a_new_draft_names_the_consenting_and_reports_what_was_left_out(
 
 def test_the_report_follows_the_consent_recorded_since(secretariat_officer: User) -> None:
     omar = _omar()
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     client.post(URL, _new_draft(_file(omar)))
     draft = Communication.objects.get()
     factories.person(name="unused")  # another person does not change the report
@@ -215,7 +208,7 @@ def test_two_case_files_make_one_draft_addressed_to_both_states(
 ) -> None:
     ana = _ana()
     first, second = _file(ana), _file(ana, country="MEX")
-    response = _client(secretariat_officer).post(URL, _new_draft(first, second))
+    response = client_for(secretariat_officer).post(URL, _new_draft(first, second))
     assert response.status_code == 302
     draft = Communication.objects.get()
     assert set(draft.case_files.all()) == {first, second}
@@ -235,7 +228,7 @@ def test_case_files_are_added_to_an_existing_draft_and_its_approvals_cleared(
     )
     ana = _ana()
     case_file = _file(ana)
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, {"case_files": [case_file.pk], "into": draft.pk}
     )
     assert response.status_code == 302
@@ -259,7 +252,7 @@ def test_a_sent_communication_cannot_take_case_files_in(secretariat_officer: Use
     )
     case_file = _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, {"case_files": [case_file.pk], "into": sent.pk}
     )
     assert response.status_code == 409
@@ -279,7 +272,7 @@ def test_no_case_file_chosen_is_refused_next_to_the_list_keeping_what_was_typed(
 ) -> None:
     _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, _new_draft(subject="Kept subject", case_files=[])
     )
     assert response.status_code == 400
@@ -292,7 +285,7 @@ def test_no_case_file_chosen_is_refused_next_to_the_list_keeping_what_was_typed(
 
 def test_an_unknown_case_file_is_refused_with_its_number(secretariat_officer: User) -> None:
     before = _written()
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     unknown = client.post(URL, _new_draft(case_files=[999999]))
     assert unknown.status_code == 400
     assert "There is no case file 999999." in unknown.content.decode()
@@ -305,7 +298,7 @@ def test_an_unknown_case_file_is_refused_with_its_number(secretariat_officer: Us
 def test_an_unknown_draft_is_refused(secretariat_officer: User) -> None:
     case_file = _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, {"case_files": [case_file.pk], "into": 999999}
     )
     assert response.status_code == 400
@@ -318,7 +311,7 @@ def test_a_new_draft_without_its_essentials_is_refused_field_by_field(
 ) -> None:
     case_file = _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, _new_draft(case_file, type="", subject="  ", lead_mandate="")
     )
     assert response.status_code == 400
@@ -331,7 +324,7 @@ def test_an_abandoned_draft_cannot_take_case_files_in(secretariat_officer: User)
     communication_abandon(actor=secretariat_officer, communication=draft)
     case_file = _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(
+    response = client_for(secretariat_officer).post(
         URL, {"case_files": [case_file.pk], "into": draft.pk}
     )
     assert response.status_code == 409
@@ -342,7 +335,7 @@ def test_an_abandoned_draft_cannot_take_case_files_in(secretariat_officer: User)
 def test_a_language_the_letter_cannot_have_is_refused(secretariat_officer: User) -> None:
     case_file = _file(_ana())
     before = _written()
-    response = _client(secretariat_officer).post(URL, _new_draft(case_file, language="de"))
+    response = client_for(secretariat_officer).post(URL, _new_draft(case_file, language="de"))
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
     assert _written() == before

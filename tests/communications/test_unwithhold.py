@@ -20,18 +20,12 @@ from spcomms.publication.index import publication_sync
 from spcomms.publication.models import PublishedDocument
 from spcomms.publication.records import reference_slug
 from tests import factories
+from tests.communications.clients import client_for
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 REASON = "The defender asked us to wait while she is in hiding."
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def _published() -> Communication:
@@ -147,7 +141,7 @@ def test_the_public_record_hides_a_withheld_letter_and_shows_it_again_once_relea
     assert public.get(url).status_code == 200
     assert published.reference in public.get("/communications/", {"q": "land"}).content.decode()
 
-    staff = _client(secretariat_officer)
+    staff = client_for(secretariat_officer)
     staff.post(f"/staff/communications/{published.pk}/withhold/", {"reason": REASON})
     assert public.get(url).status_code == 404
     found = public.get("/communications/", {"q": "land"}).content.decode()
@@ -168,11 +162,13 @@ def test_a_letter_released_before_its_deadline_stays_confidential(
 ) -> None:
     recent = factories.communication(sent_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
     communication_withhold(actor=secretariat_officer, communication=recent, reason=REASON)
-    response = _client(secretariat_officer).post(f"/staff/communications/{recent.pk}/unwithhold/")
+    response = client_for(secretariat_officer).post(
+        f"/staff/communications/{recent.pk}/unwithhold/"
+    )
     assert response.status_code == 302
     recent.refresh_from_db()
     assert recent.public_state() == PublicState.CONFIDENTIAL
-    follow = _client(secretariat_officer).get(f"/staff/communications/{recent.pk}/")
+    follow = client_for(secretariat_officer).get(f"/staff/communications/{recent.pk}/")
     assert follow.status_code == 200
     assert Client().get(f"/communications/{reference_slug(recent)}/").status_code == 404
 
@@ -184,7 +180,7 @@ def test_the_detail_page_shows_the_reason_a_button_and_a_confirmation_page(
     secretariat_officer: User,
 ) -> None:
     withheld = _withheld(secretariat_officer)
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     detail = client.get(f"/staff/communications/{withheld.pk}/").content.decode()
     assert REASON in detail
     assert f'href="/staff/communications/{withheld.pk}/unwithhold/"' in detail
@@ -209,7 +205,7 @@ def test_a_communication_that_is_not_withheld_answers_409_with_the_reason(
     secretariat_officer: User,
 ) -> None:
     published = _published()
-    client = _client(secretariat_officer)
+    client = client_for(secretariat_officer)
     for response in (
         client.get(f"/staff/communications/{published.pk}/unwithhold/"),
         client.post(f"/staff/communications/{published.pk}/unwithhold/"),
@@ -227,12 +223,12 @@ def test_every_other_persona_gets_404_and_nothing_changes(
     source = User.objects.create_user(username="sana.source", password=PASSWORD, role=Role.SOURCE)
     url = f"/staff/communications/{withheld.pk}/unwithhold/"
     for user in (mandate_holder, researcher, administrator, source, None):
-        client = _client(user)
+        client = client_for(user)
         assert client.get(url).status_code == 404
         assert client.post(url).status_code == 404
     withheld.refresh_from_db()
     assert withheld.withheld
-    officer = _client(secretariat_officer)
+    officer = client_for(secretariat_officer)
     assert officer.get("/staff/communications/999999/unwithhold/").status_code == 404
     assert officer.post("/staff/communications/999999/unwithhold/").status_code == 404
 
@@ -241,6 +237,6 @@ def test_a_mandate_holder_sees_no_release_button(
     secretariat_officer: User, mandate_holder: User
 ) -> None:
     withheld = _withheld(secretariat_officer)
-    page = _client(mandate_holder).get(f"/staff/communications/{withheld.pk}/")
+    page = client_for(mandate_holder).get(f"/staff/communications/{withheld.pk}/")
     assert page.status_code == 200
     assert b'data-testid="unwithhold"' not in page.content
