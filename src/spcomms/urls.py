@@ -10,7 +10,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("spcomms.accounts.urls")),
     path("submit/", include("spcomms.intake.urls")),
+    path("submit/replies/", include("spcomms.intake.reply_comments")),
     path("staff/communications/", include("spcomms.communications.urls")),
+    path("staff/intake/", include("spcomms.intake.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
