@@ -226,3 +226,26 @@ def test_no_withheld_name_appears_on_any_public_page(client: Client, reference: 
         assert client.get(_url(unpublished)).status_code == 404
         assert unpublished.reference not in client.get("/communications/").content.decode()
         assert unpublished.reference not in client.get("/states/COL/").content.decode()
+
+
+def test_the_home_page_counts_only_the_published_record(client: Client, reference: None) -> None:
+    answered = _published("One.", country="COL")
+    factories.reply(to=answered, received_on=dt.date(2016, 3, 20))
+    confidential = factories.reply(to=answered, received_on=dt.date(2016, 3, 25))
+    confidential.confidential = True
+    confidential.save()
+    _published("Two.", country="COL", year=2017)
+    _published("Three.", country="MEX")
+    factories.communication(sent_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))  # not yet
+    html = client.get("/").content.decode()
+
+    def figure(testid: str) -> str:
+        found = re.search(rf'data-testid="{testid}">([^<]+)<', html)
+        assert found, testid
+        return found.group(1)
+
+    assert (figure("published-count"), figure("states-count"), figure("replies-count")) == (
+        "3",
+        "2",
+        "1",
+    )

@@ -13,13 +13,13 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from spcomms.communications.models import Addressee, Communication, CommunicationType, Reply
+from spcomms.communications.models import CommunicationType
 from spcomms.publication.figures import Summary, mandate_figures, percent, state_figures
 from spcomms.publication.index import (
     publication_sync,
 )
 from spcomms.publication.labels import facet_labels
-from spcomms.publication.mirror import find
+from spcomms.publication.mirror import find, public_mirror
 from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
 from spcomms.publication.records import public_communication
 from spcomms.reference.models import Country, Mandate
@@ -30,21 +30,16 @@ SORTS = {"newest": ("-sent_on", "-pk"), "oldest": ("sent_on", "pk")}
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    published = Communication.objects.published()
+    mirror = public_mirror()
+    everything = mirror.everything()
+    totals = mirror.totals(everything)
     return render(
         request,
         "publication/home.html",
         {
-            "published_count": published.count(),
-            "states_addressed_count": Addressee.objects.filter(
-                communication__in=published, country__isnull=False, is_copy=False
-            )
-            .values("country")
-            .distinct()
-            .count(),
-            "replies_count": Reply.objects.filter(
-                communication__in=published, confidential=False
-            ).count(),
+            "published_count": totals.communications,
+            "states_addressed_count": len(mirror.counts(everything, Facet.ADDRESSEE)),
+            "replies_count": totals.replies_public,
         },
     )
 
