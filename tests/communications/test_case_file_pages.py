@@ -148,6 +148,38 @@ def test_the_list_pages_and_the_draft_links_both_ways_in(secretariat_officer: Us
     assert f'<option value="{draft.pk}" selected>' in preselected
 
 
+def test_a_link_can_tick_a_case_file_even_beyond_the_newest_listed(
+    secretariat_officer: User,
+) -> None:
+    old = _file(_ana(), country="MEX")
+    CaseFile.objects.filter(pk=old.pk).update(opened_at=dt.datetime(2001, 1, 1, tzinfo=dt.UTC))
+    _file(_ana())
+    html = (
+        client_for(secretariat_officer)
+        .get(URL, {"case_files": old.pk, "country": "COL"})
+        .content.decode()
+    )
+    assert f'value="{old.pk}" id="case-file-{old.pk}" checked' in html
+
+
+def test_the_report_costs_the_same_queries_for_many_case_files(
+    secretariat_officer: User,
+) -> None:
+    """Only the case files grow here: the letter's own queries grow with the persons named."""
+    client = client_for(secretariat_officer)
+    client.post(URL, _new_draft(_file(_ana(), _omar())))
+    draft = Communication.objects.get()
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/staff/communications/{draft.pk}/")
+    more = [_file(_omar(), _omar()) for _ in range(5)]
+    client.post(URL, {"case_files": [case_file.pk for case_file in more], "into": draft.pk})
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(f"/staff/communications/{draft.pk}/")
+    assert page.content.decode().count('data-testid="person-not-named"') == 11
+    assert page.content.decode().count('data-testid="attachment-left-out"') == 6
+    assert len(many) == len(few)
+
+
 # A new draft --------------------------------------------------------------------------
 
 

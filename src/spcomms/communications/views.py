@@ -463,7 +463,11 @@ def _case_files_listed(
 
 @require_http_methods(["GET", "POST"])
 def communication_from_case_files_view(request: HttpRequest) -> HttpResponse:
-    """Take case files into a new draft or into a draft that exists."""
+    """Take case files into a new draft or into a draft that exists.
+
+    A link may choose the draft (``?into=7``), tick case files (``?case_files=12``) and
+    filter the list (``?country=COL&status=open``).
+    """
     user = _drafter(request)
     filters = forms.CaseFileFilterForm(request.GET)
     form = forms.CaseFilesForm(
@@ -510,7 +514,8 @@ def communication_from_case_files_view(request: HttpRequest) -> HttpResponse:
                     },
                 )
                 return redirect("communications:detail", pk=target.pk)
-    chosen = request.POST.getlist("case_files")
+    # Ticked as posted; on a first visit, as a link asked (``?case_files=12``).
+    chosen = (request.POST if request.method == "POST" else request.GET).getlist("case_files")
     listed, more = _case_files_listed(filters, chosen)
     return render(
         request,
