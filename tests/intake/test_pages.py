@@ -413,3 +413,25 @@ def test_the_public_and_researchers_see_no_submission(reference: None, role: Rol
         assert page.status_code in (200, 302, 404)
     assert client.post("/submit/status/open/", {"body": "x", "kind": "message"}).status_code == 403
     assert SubmissionMessage.objects.count() == 0
+
+
+def test_the_admin_site_shows_no_sealed_value_of_a_submission(
+    reference: None, administrator: User
+) -> None:
+    walk.submit(Client(), marker="Zadm", victims=("Victim Zadm",))
+    client = Client()
+    client.force_login(administrator)
+    for name in ("submission", "submissionvictim", "submissionmessage", "submissionattachment"):
+        listing = client.get(f"/admin/intake/{name}/")
+        assert listing.status_code == 200
+        assert "Zadm" not in listing.content.decode()
+    submission = Submission.objects.get()
+    victim = submission.victims.get()
+    for url in (
+        f"/admin/intake/submission/{submission.pk}/change/",
+        f"/admin/intake/submissionvictim/{victim.pk}/change/",
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Zadm" not in page.content.decode()
+    assert client.post(f"/admin/intake/submission/{submission.pk}/delete/").status_code == 403

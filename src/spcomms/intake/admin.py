@@ -1,4 +1,4 @@
-"""The admin site lists submissions by their clear columns only.
+"""The admin site lists submissions, victims, messages and files by their clear columns only.
 
 Content is read through the services, which check the role and write the audit
 log; the admin site would do neither, so it shows no sealed field and changes
@@ -35,3 +35,25 @@ class SubmissionAdmin(_ReadOnly, admin.ModelAdmin[models.Submission]):
 @admin.register(models.SubmissionTransition)
 class SubmissionTransitionAdmin(_ReadOnly, admin.ModelAdmin[models.SubmissionTransition]):
     list_display = ["submission", "from_status", "to_status", "at", "actor"]
+
+
+@admin.register(models.SubmissionVictim)
+class SubmissionVictimAdmin(_ReadOnly, admin.ModelAdmin[models.SubmissionVictim]):
+    list_display = ["submission", "position", "kind", "gender", "consent_transmit"]
+    fields = ("submission", "position", "kind", "gender", "consent_transmit", "consent_public")
+    readonly_fields = fields
+
+
+@admin.register(models.SubmissionMessage)
+class SubmissionMessageAdmin(_ReadOnly, admin.ModelAdmin[models.SubmissionMessage]):
+    list_display = ["submission", "from_source", "kind", "sent_at"]
+    list_filter = ["kind", "from_source"]
+    fields = ("submission", "from_source", "kind", "sent_at")
+    readonly_fields = fields
+
+
+@admin.register(models.SubmissionAttachment)
+class SubmissionAttachmentAdmin(_ReadOnly, admin.ModelAdmin[models.SubmissionAttachment]):
+    list_display = ["submission", "content_type", "size", "not_to_transmit", "uploaded_at"]
+    fields = ("submission", "content_type", "size", "cleaned_size", "not_to_transmit")
+    readonly_fields = fields
