@@ -99,12 +99,14 @@ def test_a_secretariat_officer_reaches_both_and_an_unknown_submission_is_404(
 def test_the_workspace_links_the_inbox_for_the_secretariat_only(
     secretariat_officer: User, mandate_holder: User
 ) -> None:
-    assert b'data-testid="triage-link"' in client_for(secretariat_officer).get(
-        "/accounts/home/"
-    ).content
-    assert b'data-testid="triage-link"' not in client_for(mandate_holder).get(
-        "/accounts/home/"
-    ).content
+    assert (
+        b'data-testid="triage-link"'
+        in client_for(secretariat_officer).get("/accounts/home/").content
+    )
+    assert (
+        b'data-testid="triage-link"'
+        not in client_for(mandate_holder).get("/accounts/home/").content
+    )
 
 
 # What the inbox shows -----------------------------------------------------------------------
