@@ -327,6 +327,21 @@ def test_an_unknown_case_file_is_refused_with_its_number(secretariat_officer: Us
     assert _written() == before
 
 
+def test_numbers_too_large_for_the_database_are_refused_not_crashed(
+    secretariat_officer: User,
+) -> None:
+    huge = "9" * 30
+    before = _written()
+    client = client_for(secretariat_officer)
+    posted = client.post(URL, _new_draft(case_files=[huge]))
+    assert posted.status_code == 400
+    assert f"There is no case file {huge}." in posted.content.decode()
+    assert client.get(URL, {"case_files": huge, "into": huge}).status_code == 200
+    into = client.post(URL, {"case_files": [_file(_ana()).pk], "into": huge})
+    assert into.status_code == 400
+    assert _written() == before
+
+
 def test_an_unknown_draft_is_refused(secretariat_officer: User) -> None:
     case_file = _file(_ana())
     before = _written()
