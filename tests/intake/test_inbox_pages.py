@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
@@ -267,3 +269,20 @@ def test_the_page_shows_everything_flags_what_not_to_transmit_and_audits_the_rea
     assert read.actor == secretariat_officer
     assert read.object_id == str(submission.pk)
     assert "Zqxread" not in str(read.detail)
+
+
+def test_the_inbox_costs_the_same_queries_for_many_rows(secretariat_officer: User) -> None:
+    colleague = User.objects.create_user(username="carla.colleague", role="secretariat")
+    first = submit(mandates=("sr-hrd",)).submission
+    submission_assign(actor=secretariat_officer, submission=first, assignee=colleague)
+    client = client_for(secretariat_officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(INBOX)
+    for number in range(3):
+        more = submit(mandates=("sr-hrd",), country="MEX").submission
+        if number:
+            submission_assign(actor=secretariat_officer, submission=more, assignee=colleague)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(INBOX)
+    assert len(_rows(page)) == 4
+    assert len(many) == len(few)

@@ -218,3 +218,21 @@ def test_staff_read_the_comment_on_the_communication_and_the_submission(
     assert (
         client_for(researcher).get(f"/staff/communications/{case.published.pk}/").status_code == 404
     )
+
+
+def test_a_comment_needs_the_csrf_token(case: Case) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/submit/status/", {"code": case.code}).status_code == 403
+    opened = Client(enforce_csrf_checks=True)
+    page = opened.get("/submit/status/")
+    token = page.cookies["csrftoken"].value
+    assert (
+        opened.post(
+            "/submit/status/", {"code": case.code, "csrfmiddlewaretoken": token}
+        ).status_code
+        == 302
+    )
+    form = opened.get(_url(case.public_reply))
+    assert 'name="csrfmiddlewaretoken"' in form.content.decode()
+    assert opened.post(_url(case.public_reply), {"body": "Zqx"}).status_code == 403
+    assert not ReplyComment.objects.exists()
