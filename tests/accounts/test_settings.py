@@ -89,3 +89,8 @@ def test_a_malformed_sign_in_setting_stops_the_process(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "SPCOMMS_SESSION_IDLE_SECONDS must be at least 60; got 10." in result.stderr
+
+
+def test_sessions_end_after_30_minutes_unused_or_8_hours_by_default(tmp_path: Path) -> None:
+    assert read_setting(tmp_path, "SPCOMMS_SESSION_IDLE_SECONDS") == str(30 * 60)
+    assert read_setting(tmp_path, "SESSION_COOKIE_AGE") == str(8 * 3600)

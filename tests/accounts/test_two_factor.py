@@ -122,7 +122,7 @@ def test_a_wrong_first_code_leaves_the_app_unconfirmed_and_says_why_next_to_the_
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="code-error"' in html
+    assert 'id="id_code_error"' in html
     assert "not the one your app shows now" in html
     assert setup_key(html) == key, "the same key is shown again"
     assert not TOTPDevice.objects.get(user=secretariat_officer).confirmed
@@ -192,7 +192,7 @@ def test_a_wrong_code_is_refused_next_to_the_field_and_signs_nothing_in(
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'data-testid="code-error"' in html
+    assert 'id="id_code_error"' in html
     assert "That code is not right, or was already used." in html
     assert client.get(HOME).headers["Location"].startswith(SECOND_STEP)
     assert AuditEvent.objects.filter(action="signin.code_failed").count() == 1

@@ -76,7 +76,7 @@ def test_a_new_staff_member_sets_up_the_app_then_signs_in_with_a_code(
     code = page.get_by_label("Code", exact=True)
     code.fill(wrong_code(newcomer))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_test_id("code-error")).to_contain_text("That code is not right")
+    expect(page.locator("#id_code_error")).to_contain_text("That code is not right")
     expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
     page.goto("/accounts/home/")
     expect(page).to_have_url(re.compile(r"/accounts/login/code/"))
