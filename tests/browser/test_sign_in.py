@@ -106,3 +106,22 @@ def test_an_enrolled_administrator_signs_in_in_two_steps_and_reaches_the_admin_s
     expect(page.get_by_test_id("role")).to_have_text("Your role: Administrator.")
     page.get_by_test_id("admin-link").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+
+def test_a_password_guesser_sees_that_sign_in_is_paused_and_for_how_long(
+    page: Page, researcher: User, settings: Settings
+) -> None:
+    settings.SPCOMMS_SIGNIN_ACCOUNT_FAILURES = 2
+    for _ in range(2):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(researcher.username)
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_test_id("sign-in-error")).to_contain_text("Please enter a correct")
+
+    password_step(page, researcher.username)
+
+    error = page.get_by_test_id("sign-in-error")
+    expect(error).to_contain_text("sign-in is paused for 15 minutes")
+    expect(page.get_by_label("Username")).to_have_value(researcher.username)
+    expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
