@@ -190,7 +190,7 @@ def test_open_a_case_file_carries_the_people_and_their_consent_and_links_draftin
     assert ConsentRecord.objects.filter(person__in=case_file.persons.all()).count() == 2
     page = client.get(detail_url(submission)).content.decode()
     assert 'data-testid="case-file"' in page
-    assert "/staff/communications/case-files/?country=COL" in page
+    assert f"/staff/communications/case-files/?case_files={case_file.pk}" in page
     assert 'data-testid="open-case-file"' not in page
     event = AuditEvent.objects.get(action="submission_case_file")
     assert event.detail == {"case_file": case_file.pk}
