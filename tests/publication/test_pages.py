@@ -249,3 +249,12 @@ def test_the_home_page_counts_only_the_published_record(client: Client, referenc
         "2",
         "1",
     )
+
+
+@pytest.mark.parametrize("path", ["/", "/communications/", "/statistics/"])
+def test_every_public_page_links_to_the_submission_form_and_the_status_page(
+    client: Client, reference: None, path: str
+) -> None:
+    html = client.get(path).content.decode()
+    assert 'href="/submit/"' in html
+    assert 'href="/submit/status/"' in html
