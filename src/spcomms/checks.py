@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
-def _inside(child: Path, parent: Path) -> bool:
+def inside(child: Path, parent: Path) -> bool:
+    """Whether ``child`` is ``parent`` or lies below it, links resolved."""
     try:
         child.resolve().relative_to(parent.resolve())
     except ValueError:
@@ -31,7 +32,7 @@ def keys_outside_served_folders(**kwargs: Any) -> list[CheckMessage]:
             ("MEDIA_ROOT", settings.MEDIA_ROOT),
             ("STATIC_ROOT", settings.STATIC_ROOT),
         )
-        if folder and _inside(key_dir, Path(folder))
+        if folder and inside(key_dir, Path(folder))
     ]
 
 

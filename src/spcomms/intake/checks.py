@@ -8,13 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-
-def _inside(child: Path, parent: Path) -> bool:
-    try:
-        child.resolve().relative_to(parent.resolve())
-    except ValueError:
-        return False
-    return True
+from spcomms.checks import inside
 
 
 @register(Tags.security)
@@ -31,9 +25,9 @@ def intake_files_outside_served_folders(**kwargs: Any) -> list[CheckMessage]:
             id="spcomms.E101",
         )
         for name, folder in served
-        if folder and _inside(intake_dir, Path(str(folder)))
+        if folder and inside(intake_dir, Path(str(folder)))
     ]
-    if _inside(intake_dir, Path(settings.SPCOMMS_KEY_DIR)) or _inside(
+    if inside(intake_dir, Path(settings.SPCOMMS_KEY_DIR)) or inside(
         Path(settings.SPCOMMS_KEY_DIR), intake_dir
     ):
         errors.append(
