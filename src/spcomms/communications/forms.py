@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -197,7 +198,34 @@ class CaseFileFilterForm(forms.Form):
     )
 
 
+# The largest id a database column holds; a larger number typed in an address or a form
+# would make the look-up itself fail (SQLite raises OverflowError) instead of matching nothing.
+LARGEST_ID = 2**63 - 1
+
+
+def _beyond_ids(value: object) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and int(text) > LARGEST_ID
+
+
+class CaseFilesField(forms.ModelMultipleChoiceField[CaseFile]):
+    def clean(self, value: Any) -> QuerySet[CaseFile]:
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if _beyond_ids(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super().clean(value)
+
+
 class DraftChoiceField(forms.ModelChoiceField[Communication]):
+    def to_python(self, value: Any) -> Communication | None:
+        if _beyond_ids(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
     def label_from_instance(self, obj: Communication) -> str:
         return str(_("Draft %(number)s: %(subject)s") % {"number": obj.pk, "subject": obj.subject})
 
@@ -209,7 +237,7 @@ class CaseFilesForm(forms.Form):
     is no longer a draft reaches the service and its refusal; the list offers drafts.
     """
 
-    case_files = forms.ModelMultipleChoiceField(
+    case_files = CaseFilesField(
         label=_("Case files"),
         queryset=CaseFile.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -455,7 +455,11 @@ def _case_files_listed(
     more = len(listed) > CASE_FILES_SHOWN
     listed = listed[:CASE_FILES_SHOWN]
     present = {case_file.pk for case_file in listed}
-    ticked = [int(value) for value in chosen if value.isdigit() and int(value) not in present]
+    ticked = [
+        int(value)
+        for value in chosen
+        if value.isdigit() and int(value) <= forms.LARGEST_ID and int(value) not in present
+    ]
     if ticked:
         listed.extend(shown(CaseFile.objects.filter(pk__in=ticked)))
     return listed, more
