@@ -12,12 +12,13 @@ its own Django settings and database and its peak memory is its own.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.harness import peak_megabytes
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED_DATA = REPOSITORY.parent / "shared" / "data"
@@ -73,7 +74,7 @@ def measure() -> None:
 
     call_command("migrate", verbosity=0)
     reference_load()
-    baseline = _peak_megabytes()
+    baseline = peak_megabytes()
     print(f"covariates import, fresh {connection.display_name} database")
     print(f"  {'file':<36}{'rows':>8}{'values':>9}{'seconds':>9}{'rows/s':>10}{'values/s':>10}")
     seen: set[str] = set()
@@ -92,15 +93,9 @@ def measure() -> None:
             + (f"  ({report.totals.unchanged:,} unchanged)" if report.totals.unchanged else "")
         )
     print(
-        f"  peak memory (max RSS): {_peak_megabytes():.0f} MB "
+        f"  peak memory (max RSS): {peak_megabytes():.0f} MB "
         f"(after migrate and reference data: {baseline:.0f} MB)"
     )
-
-
-def _peak_megabytes() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ the scale (10 gives the 45,000-letter case).
 
 from __future__ import annotations
 
-import resource
 import sys
 import time
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, run_on_both_databases
+from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
 
 BENCH_DATABASE = "spcomms_bench"
 SEED = 0
@@ -50,7 +49,7 @@ def measure() -> None:
     call_command("migrate", verbosity=0)
     reference_load()
     prepared = time.perf_counter() - started
-    baseline = _peak_megabytes()
+    baseline = peak_megabytes()
     report = demo_build(seed=SEED, scale=scale())
     print(
         f"  demo build at scale {report.scale:g} (seed {report.seed}) into a fresh "
@@ -67,16 +66,10 @@ def measure() -> None:
         f"{report.communications / report.seconds:,.0f} communications/s"
     )
     print(
-        f"    peak memory (max RSS): {_peak_megabytes():.0f} MB "
+        f"    peak memory (max RSS): {peak_megabytes():.0f} MB "
         f"(after migrate and reference data: {baseline:.0f} MB)",
         flush=True,
     )
-
-
-def _peak_megabytes() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
 
 
 if __name__ == "__main__":

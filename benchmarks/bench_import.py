@@ -20,7 +20,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import CHILD_FLAG, REPOSITORY, run_on_both_databases
+from benchmarks.harness import CHILD_FLAG, REPOSITORY, peak_megabytes, run_on_both_databases
 
 GENERATE_FLAG = "--generate"
 DATA_VARIABLE = "BENCH_IMPORT_DATA"
@@ -360,7 +359,7 @@ def measure() -> None:
     reference_load()
     path, replies = _files(Path(os.environ[DATA_VARIABLE]))
     size = path.stat().st_size + (replies.stat().st_size if replies else 0)
-    baseline = _peak_megabytes()
+    baseline = peak_megabytes()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"  communications import ({file_format().upper()}, {size / 1e6:.0f} MB) into a fresh "
@@ -383,16 +382,10 @@ def measure() -> None:
             flush=True,
         )
     print(
-        f"    peak memory (max RSS): {_peak_megabytes():.0f} MB "
+        f"    peak memory (max RSS): {peak_megabytes():.0f} MB "
         f"(after migrate and reference data: {baseline:.0f} MB)",
         flush=True,
     )
-
-
-def _peak_megabytes() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
 
 
 if __name__ == "__main__":

@@ -29,14 +29,13 @@ so that its peak memory is its own.
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, run_on_both_databases
+from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
 
 BENCH_DATABASE = "spcomms_bench_public"
 SEED = 0
@@ -62,12 +61,6 @@ def main() -> None:
         scale=scale(),
         prefix="spcomms-bench-public-",
     )
-
-
-def _peak_megabytes() -> float:
-    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -269,7 +262,7 @@ def measure() -> None:
             target=False,
         )
     print("    import throughput: see bench_import", flush=True)
-    print(f"    peak memory (max RSS): {_peak_megabytes():.0f} MB", flush=True)
+    print(f"    peak memory (max RSS): {peak_megabytes():.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ temporary PostgreSQL database when a server answers, each with its own settings.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,3 +83,10 @@ def run_on_both_databases(*, module: str, database: str, scale: float, prefix: s
                 _run_child(module, folder, _with_database(postgres_admin_url(), database), scale)
         finally:
             admin.execute(drop)
+
+
+def peak_megabytes() -> float:
+    """The peak memory of this process so far (max RSS), in megabytes."""
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
