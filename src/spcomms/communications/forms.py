@@ -183,16 +183,21 @@ class WithholdForm(forms.Form):
     )
 
 
-class CaseFileFilterForm(forms.Form):
-    """Narrows the case files listed on the page that takes them into a draft."""
-
-    country = forms.ModelChoiceField(
+def country_filter() -> forms.ModelChoiceField[Country]:
+    """An optional country, by its alpha-3 code, for the filters of staff lists."""
+    return forms.ModelChoiceField(
         label=_("Country"),
         queryset=Country.objects.all(),
         required=False,
         empty_label=_("Any"),
         to_field_name="iso3",
     )
+
+
+class CaseFileFilterForm(forms.Form):
+    """Narrows the case files listed on the page that takes them into a draft."""
+
+    country = country_filter()
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *CaseFileStatus.choices], required=False
     )

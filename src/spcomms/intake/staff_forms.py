@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spcomms.accounts.models import Role, User
+from spcomms.communications.forms import country_filter
 from spcomms.intake.models import Language, SubmissionStatus
 from spcomms.intake.services import MAX_TEXT, STAFF_STATUSES
 from spcomms.reference.models import Country, Mandate
@@ -37,13 +38,7 @@ class InboxFilterForm(forms.Form):
         empty_label=_("Any"),
         to_field_name="code",
     )
-    country = forms.ModelChoiceField(
-        label=_("Country"),
-        queryset=Country.objects.all(),
-        required=False,
-        empty_label=_("Any"),
-        to_field_name="iso3",
-    )
+    country = country_filter()
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", _("Any")), *Language.choices], required=False
     )
