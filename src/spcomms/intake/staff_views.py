@@ -12,6 +12,7 @@ step the workflow refuses answers 409.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms as django_forms
@@ -380,44 +381,58 @@ def submission_assign_view(request: HttpRequest, public_id: Any) -> HttpResponse
     return redirect("intake_staff:detail", public_id=submission.public_id)
 
 
+def _form_action(
+    request: HttpRequest,
+    public_id: Any,
+    *,
+    form_class: type[django_forms.Form],
+    action: str,
+    perform: Callable[[User, Submission, dict[str, Any]], str],
+) -> HttpResponse:
+    """A staff action taken through a form on the submission page: the form checked
+    (400 with its errors next to the fields), then the service (``perform``, which
+    returns the message to show; a refusal is a 409 next to the action)."""
+    user = _triager_of_object(request)
+    submission = _submission(public_id)
+    form_name = f"{action}_form"
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render_detail(
+            request, user, submission, status=BAD_REQUEST, forms={form_name: form}
+        )
+    try:
+        done = perform(user, submission, form.cleaned_data)
+    except (SubmissionInvalid, WorkflowError) as error:
+        return _refused(
+            request, user, submission, error, action=action, form_name=form_name, form=form
+        )
+    return _done(request, submission, done)
+
+
 @never_cache
 @require_POST
 @_signed_in_only
 def submission_message_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    user = _triager_of_object(request)
-    submission = _submission(public_id)
-    form = staff_forms.MessageForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request, user, submission, status=BAD_REQUEST, forms={"message_form": form}
-        )
-    try:
-        staff_message_send(actor=user, submission=submission, body=form.cleaned_data["body"])
-    except (SubmissionInvalid, WorkflowError) as error:
-        return _refused(
-            request, user, submission, error, action="message", form_name="message_form", form=form
-        )
-    return _done(request, submission, _("Your message was sent to the source."))
+    def perform(user: User, submission: Submission, data: dict[str, Any]) -> str:
+        staff_message_send(actor=user, submission=submission, body=data["body"])
+        return _("Your message was sent to the source.")
+
+    return _form_action(
+        request, public_id, form_class=staff_forms.MessageForm, action="message", perform=perform
+    )
 
 
 @never_cache
 @require_POST
 @_signed_in_only
 def submission_info_request_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    user = _triager_of_object(request)
-    submission = _submission(public_id)
-    form = staff_forms.InfoRequestForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request, user, submission, status=BAD_REQUEST, forms={"info_form": form}
-        )
-    try:
-        info_request(actor=user, submission=submission, body=form.cleaned_data["body"])
-    except (SubmissionInvalid, WorkflowError) as error:
-        return _refused(
-            request, user, submission, error, action="info", form_name="info_form", form=form
-        )
-    return _done(request, submission, _("The source is asked for more information."))
+    def perform(user: User, submission: Submission, data: dict[str, Any]) -> str:
+        info_request(actor=user, submission=submission, body=data["body"])
+        return _("The source is asked for more information.")
+
+    return _form_action(
+        request, public_id, form_class=staff_forms.InfoRequestForm, action="info", perform=perform
+    )
 
 
 @never_cache
@@ -457,66 +472,34 @@ def submission_status_view(request: HttpRequest, public_id: Any) -> HttpResponse
 @require_POST
 @_signed_in_only
 def submission_no_action_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    user = _triager_of_object(request)
-    submission = _submission(public_id)
-    form = staff_forms.NoActionForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request, user, submission, status=BAD_REQUEST, forms={"no_action_form": form}
-        )
-    try:
+    def perform(user: User, submission: Submission, data: dict[str, Any]) -> str:
         decision_no_action(
             actor=user,
             submission=submission,
-            internal_reason=form.cleaned_data["internal_reason"],
-            reason_for_source=form.cleaned_data["reason_for_source"],
+            internal_reason=data["internal_reason"],
+            reason_for_source=data["reason_for_source"],
         )
-    except (SubmissionInvalid, WorkflowError) as error:
-        return _refused(
-            request,
-            user,
-            submission,
-            error,
-            action="no_action",
-            form_name="no_action_form",
-            form=form,
-        )
-    return _done(request, submission, _("Recorded: no action."))
+        return _("Recorded: no action.")
+
+    return _form_action(
+        request, public_id, form_class=staff_forms.NoActionForm, action="no_action", perform=perform
+    )
 
 
 @never_cache
 @require_POST
 @_signed_in_only
 def submission_case_file_view(request: HttpRequest, public_id: Any) -> HttpResponse:
-    user = _triager_of_object(request)
-    submission = _submission(public_id)
-    form = staff_forms.CaseFileForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(
-            request, user, submission, status=BAD_REQUEST, forms={"case_file_form": form}
-        )
-    try:
+    def perform(user: User, submission: Submission, data: dict[str, Any]) -> str:
         case_file = decision_open_case_file(
-            actor=user,
-            submission=submission,
-            country=form.cleaned_data["country"],
-            summary=form.cleaned_data["summary"],
+            actor=user, submission=submission, country=data["country"], summary=data["summary"]
         )
-    except (SubmissionInvalid, WorkflowError) as error:
-        return _refused(
-            request,
-            user,
-            submission,
-            error,
-            action="case_file",
-            form_name="case_file_form",
-            form=form,
-        )
-    return _done(
-        request,
-        submission,
-        _("Case file %(number)s is open. You can now draft a communication from it.")
-        % {"number": case_file.pk},
+        return _("Case file %(number)s is open. You can now draft a communication from it.") % {
+            "number": case_file.pk
+        }
+
+    return _form_action(
+        request, public_id, form_class=staff_forms.CaseFileForm, action="case_file", perform=perform
     )
 
 
