@@ -57,7 +57,8 @@ def client_address(request: HttpRequest) -> str:
     """The client's address: from the proxy's header if one is configured, else the peer's."""
     header = settings.SPCOMMS_CLIENT_ADDRESS_HEADER
     forwarded = request.META.get(header, "") if header else ""
-    return str(forwarded).strip() or str(request.META.get("REMOTE_ADDR", ""))
+    # A list (X-Forwarded-For style) names the client first.
+    return str(forwarded).split(",")[0].strip() or str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _key(scope: Scope, value: str) -> str:

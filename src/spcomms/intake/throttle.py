@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from spcomms.accounts.throttle import client_address
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -54,9 +56,7 @@ def _client(request: HttpRequest, limit: Limit) -> str:
     if key is None:
         cache.add(key_name, secrets.token_hex(32), timeout=limit.window * 2)
         key = cache.get(key_name)
-    header = getattr(settings, "SPCOMMS_CLIENT_ADDRESS_HEADER", None)
-    forwarded = str(request.META.get(header, "")) if header else ""
-    address = forwarded.split(",")[0].strip() or str(request.META.get("REMOTE_ADDR", ""))
+    address = client_address(request)
     digest = hmac.new(str(key).encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
     return f"intake-throttle:{limit.name}:{window}:{digest}"
 
