@@ -10,7 +10,7 @@ The copy belongs to one version of the index (``IndexState.version``). When a sy
 gives the index a new version, the next request brings the copy up to date: index
 rows are never edited, only deleted and added with higher ids, so the copy marks the
 deleted ones dead and appends the new ones. When too many are dead or new it is
-loaded again whole (about a second for 45,000 communications). The copy holds no
+loaded again whole (0.6 to 2 s for 45,000 communications). The copy holds no
 text, only ids, dates, counts and facet values, which are all public.
 """
 
