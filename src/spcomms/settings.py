@@ -184,6 +184,18 @@ SPCOMMS_INTAKE_CODE_ATTEMPTS = env_int("SPCOMMS_INTAKE_CODE_ATTEMPTS", 5, minimu
 SPCOMMS_INTAKE_SUBMISSIONS = env_int("SPCOMMS_INTAKE_SUBMISSIONS", 5, minimum=1)
 SPCOMMS_INTAKE_RATE_WINDOW_SECONDS = env_int("SPCOMMS_INTAKE_RATE_WINDOW_SECONDS", 900, minimum=60)
 
+# Follow-up of each named person (docs/follow-up.md): the months after sending at which a
+# follow-up falls due, and the days of grace before a due follow-up counts as overdue.
+_followup_months = env_list("SPCOMMS_FOLLOWUP_MONTHS", ["3", "6", "12"])
+if not _followup_months or not all(
+    item.isdigit() and 1 <= int(item) <= 120 for item in _followup_months
+):
+    raise ConfigurationError(
+        "SPCOMMS_FOLLOWUP_MONTHS must list whole numbers of months from 1 to 120, such as 3,6,12."
+    )
+SPCOMMS_FOLLOWUP_MONTHS = sorted({int(item) for item in _followup_months})
+SPCOMMS_FOLLOWUP_GRACE_DAYS = env_int("SPCOMMS_FOLLOWUP_GRACE_DAYS", 30, minimum=0)
+
 # Sessions and cookies: short-lived staff sessions, never readable by scripts.
 SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
