@@ -45,6 +45,14 @@ class InformationLevel(models.TextChoices):
     LIMITED = "limited", _("Limited")
 
 
+class Channel(models.TextChoices):
+    """How an assessment reached spcomms."""
+
+    QUESTIONNAIRE = "questionnaire", _("The source's questionnaire on its status page")
+    PAGE = "page", _("Recorded by staff or a researcher on the follow-up page")
+    IMPORT = "import", _("Imported from a file")
+
+
 class Assessment(models.Model):
     case = models.ForeignKey(
         "communications.CommunicationPerson",
@@ -71,6 +79,23 @@ class Assessment(models.Model):
     )
     negative_impact = models.BooleanField(_("negative impact (increased risk)"), default=False)
     comment = EncryptedTextField(_("comment"), blank=True, default="")
+    basis = EncryptedTextField(
+        _("basis"),
+        blank=True,
+        default="",
+        help_text=_("What the assessment rests on: the reports, contacts or records consulted."),
+    )
+    channel = models.CharField(
+        _("recorded through"), max_length=16, choices=Channel.choices, default=Channel.PAGE
+    )
+    submission = models.ForeignKey(
+        "intake.Submission",
+        verbose_name=_("answered by the source of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up_answers",
+    )
     assessed_on = models.DateField(_("assessed on"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     recorded_by = models.ForeignKey(
@@ -107,6 +132,14 @@ class Assessment(models.Model):
                 condition=models.Q(impact_attention__in=[*PerceivedImpact.values, ""])
                 & models.Q(impact_communication__in=[*PerceivedImpact.values, ""]),
                 name="assessment_impact_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="assessment_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel=Channel.QUESTIONNAIRE)
+                | models.Q(source=AssessmentSource.SURVEY),
+                name="assessment_questionnaire_is_survey",
             ),
         ]
         indexes = [models.Index(fields=["case", "period_months", "recorded_at"])]
