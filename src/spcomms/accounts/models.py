@@ -149,3 +149,27 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code {self.pk} of user {self.user_id}"
+
+
+class SourceOrganisation(models.Model):
+    """The organisation behind a ``source`` account, which it opened itself.
+
+    The name is sealed at rest: a stolen database does not tell who reports to
+    the experts. The account's submissions are ``Submission.source_account``.
+    """
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="source_organisation",
+    )
+    name = EncryptedTextField(_("organisation name"))
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("source organisation")
+        verbose_name_plural = _("source organisations")
+
+    def __str__(self) -> str:
+        return f"source organisation of user {self.user_id}"
