@@ -1,9 +1,16 @@
-"""Country visits: requests and their fate, standing invitations, recommendations."""
+"""Country visits: requests and their fate, standing invitations, recommendations.
+
+Every change goes through ``spcomms.visits.services``, which keeps the rules (see
+docs/visits.md); the constraints below hold whatever writes to the database.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from spcomms.encryption import EncryptedTextField
 
 
 class VisitStatus(models.TextChoices):
@@ -15,6 +22,12 @@ class VisitStatus(models.TextChoices):
     POSTPONED = "postponed", _("Postponed")
     REFUSED = "refused", _("Refused")
     NO_REPLY = "no_reply", _("No reply")
+
+
+# A request in one of these states takes no further step until it is reopened by a
+# renewed request; a visit carried out takes none at all (another visit is a new request).
+FINAL_STATUSES = (VisitStatus.CARRIED_OUT, VisitStatus.REFUSED, VisitStatus.NO_REPLY)
+REOPENABLE_STATUSES = (VisitStatus.REFUSED, VisitStatus.NO_REPLY)
 
 
 class VisitRequest(models.Model):
@@ -66,7 +79,12 @@ class VisitRequest(models.Model):
 
 
 class VisitEvent(models.Model):
-    """Each step in the life of a request: the history behind its status."""
+    """Each step in the life of a request: the history behind its status.
+
+    ``start_date`` and ``end_date`` hold the dates proposed (step ``dates_proposed``)
+    or the dates of the visit (step ``carried_out``). ``note`` is for staff only and
+    sealed at rest; no public page or API answer reads it.
+    """
 
     request = models.ForeignKey(
         VisitRequest,
@@ -76,11 +94,34 @@ class VisitEvent(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=VisitStatus.choices)
     on = models.DateField(_("on"))
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+    note = EncryptedTextField(_("staff note"), blank=True, default="")
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("visit request event")
         verbose_name_plural = _("visit request events")
-        ordering = ["request", "on"]
+        ordering = ["request", "on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=VisitStatus.values), name="visitevent_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="visitevent_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.status} on {self.on}"
@@ -127,7 +168,7 @@ class Recommendation(models.Model):
         related_name="recommendations",
         verbose_name=_("visit"),
     )
-    text = models.TextField(_("recommendation"))
+    text = EncryptedTextField(_("recommendation"))
     status = models.CharField(
         _("follow-up status"),
         max_length=16,
@@ -139,6 +180,18 @@ class Recommendation(models.Model):
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+        ordering = ["visit", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RecommendationStatus.values),
+                name="recommendation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=RecommendationStatus.NOT_ASSESSED)
+                | models.Q(reviewed_on__isnull=False),
+                name="recommendation_assessed_has_review_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"recommendation {self.pk}"
