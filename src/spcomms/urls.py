@@ -11,8 +11,10 @@ urlpatterns = [
     path("accounts/", include("spcomms.accounts.urls")),
     path("submit/", include("spcomms.intake.urls")),
     path("submit/replies/", include("spcomms.intake.reply_comments")),
+    path("submit/follow-up/", include("spcomms.followup.source_views")),
     path("staff/communications/", include("spcomms.communications.urls")),
     path("staff/intake/", include("spcomms.intake.staff_urls")),
+    path("staff/follow-up/", include("spcomms.followup.views")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
