@@ -55,6 +55,7 @@ from spcomms.intake.receipts import (
     receipt_parse,
 )
 from spcomms.reference.models import Country, IssueArea, Mandate
+from spcomms.reprisals.services import reprisal_report_from_source
 
 logger = logging.getLogger("spcomms.intake")
 
@@ -427,6 +428,9 @@ def source_message_send(
                 submission=locked, from_source=True, kind=kind, body=body, sent_at=now
             )
             _store_files(locked, files, now=now, message=message, written=written)
+            if kind == MessageKind.REPRISAL:
+                # Registered at once, as alleged; the inbox shows it first (docs/reprisals.md).
+                reprisal_report_from_source(submission=locked, message=message, now=now)
             if locked.status == SubmissionStatus.INFO_REQUESTED:
                 _transition(locked, to_status=SubmissionStatus.UNDER_REVIEW, actor=None, at=now)
             elif locked.status in (

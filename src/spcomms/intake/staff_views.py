@@ -21,7 +21,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Field, Prefetch, QuerySet
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -56,6 +56,7 @@ from spcomms.intake.services import (
     submission_set_status,
 )
 from spcomms.reference.models import Mandate
+from spcomms.reprisals.services import source_report_pending
 
 PAGE_SIZE = 25
 BAD_REQUEST = 400
@@ -124,12 +125,15 @@ def _short(submission: Submission) -> str:
 
 
 def inbox_queryset(user: User, filters: staff_forms.InboxFilterForm) -> QuerySet[Submission]:
-    """The submissions the filters ask for, urgent first, then the oldest; clear columns only."""
-    found = Submission.objects.all()
+    """The submissions the filters ask for, urgent first, then the oldest; clear columns only.
+
+    A submission whose source reported a reprisal not yet taken up comes before all
+    others, marked urgent, and counts as open whatever its status (docs/reprisals.md)."""
+    found = Submission.objects.annotate(reprisal_reported=source_report_pending())
     data = filters.cleaned_data
     status = data.get("status") or staff_forms.OPEN
     if status == staff_forms.OPEN:
-        found = found.filter(status__in=OPEN_STATUSES)
+        found = found.filter(Q(status__in=OPEN_STATUSES) | Q(reprisal_reported=True))
     elif status != staff_forms.ALL:
         found = found.filter(status=status)
     if data.get("mandate"):
@@ -157,7 +161,7 @@ def inbox_queryset(user: User, filters: staff_forms.InboxFilterForm) -> QuerySet
         .select_related("country", "assigned_to")
         .annotate(victim_count=Count("victims", distinct=True))
         .prefetch_related(Prefetch("mandates_wished", queryset=Mandate.objects.order_by("code")))
-        .order_by("-is_urgent", "received_at", "pk")
+        .order_by("-reprisal_reported", "-is_urgent", "received_at", "pk")
     )
 
 

@@ -1,4 +1,10 @@
-"""Reprisal allegations against people who cooperated with the UN (seed 003)."""
+"""Reprisal allegations against people who cooperated with the UN (seed 003).
+
+The register is staff work (see docs/reprisals.md). Every free text that could name
+someone is encrypted at rest. Each change of an allegation is kept as a
+``ReprisalEvent`` row (who, when, which fields, the status before and after; never
+the content), which is the allegation's history on the staff pages.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spcomms.cases.models import PersonKind
 from spcomms.encryption import EncryptedTextField
 
 
@@ -33,13 +40,32 @@ class ReprisalAllegation(models.Model):
         on_delete=models.PROTECT,
         related_name="reprisals",
     )
+    subject_kind = models.CharField(
+        _("kind of person or organisation"),
+        max_length=16,
+        choices=PersonKind.choices,
+        default=PersonKind.INDIVIDUAL,
+        help_text=_("Used to describe them without naming them when no person is linked."),
+    )
     country = models.ForeignKey(
-        "reference.Country", verbose_name=_("State"), on_delete=models.PROTECT, related_name="+"
+        "reference.Country",
+        verbose_name=_("State"),
+        null=True,  # a source's report may come before anyone knows the State
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
     reported_on = models.DateField(_("reported on"))
     cooperation = models.CharField(
         _("cooperation it followed"), max_length=16, choices=Cooperation.choices
+    )
+    council_session = models.CharField(
+        _("Council session"),
+        max_length=60,
+        blank=True,
+        default="",
+        help_text=_("For cooperation with a Human Rights Council session, e.g. HRC 52."),
     )
     submission = models.ForeignKey(
         "intake.Submission",
@@ -72,6 +98,24 @@ class ReprisalAllegation(models.Model):
         "reference.PerpetratorType", verbose_name=_("perpetrators"), blank=True, related_name="+"
     )
     description = EncryptedTextField(_("description"), blank=True, default="")
+    summary = EncryptedTextField(
+        _("summary for the Secretary-General's report"),
+        blank=True,
+        default="",
+        help_text=_(
+            "Written to be shared: no name, place or detail that identifies anyone who has "
+            "not consented to be named in public."
+        ),
+    )
+    government_response = EncryptedTextField(_("the government's response"), blank=True, default="")
+    source_message = models.ForeignKey(
+        "intake.SubmissionMessage",
+        verbose_name=_("report from the source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action_communication = models.ForeignKey(
         "communications.Communication",
         verbose_name=_("communication sent about it"),
@@ -97,11 +141,12 @@ class ReprisalAllegation(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("reprisal allegation")
         verbose_name_plural = _("reprisal allegations")
-        ordering = ["-reported_on"]
+        ordering = ["-reported_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(cooperation__in=Cooperation.values),
@@ -109,6 +154,10 @@ class ReprisalAllegation(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ReprisalStatus.values), name="reprisal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(subject_kind__in=PersonKind.values),
+                name="reprisal_subject_kind_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(occurred_on__isnull=True)
@@ -124,3 +173,52 @@ class ReprisalAllegation(models.Model):
 
     def __str__(self) -> str:
         return f"reprisal {self.pk}"
+
+
+class ReprisalEventKind(models.TextChoices):
+    REPORTED_BY_SOURCE = "reported_by_source", _("Reported by the source")
+    CREATED = "created", _("Recorded by staff")
+    EDITED = "edited", _("Edited")
+
+
+class ReprisalEvent(models.Model):
+    """One change of an allegation: its history, and the staff's audit of it.
+
+    ``fields`` lists the names of the fields that changed, never their values.
+    """
+
+    allegation = models.ForeignKey(
+        ReprisalAllegation,
+        verbose_name=_("allegation"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReprisalEventKind.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=ReprisalStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=16, choices=ReprisalStatus.choices)
+
+    class Meta:
+        verbose_name = _("reprisal allegation change")
+        verbose_name_plural = _("reprisal allegation changes")
+        ordering = ["allegation", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReprisalEventKind.values),
+                name="reprisal_event_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of reprisal {self.allegation_id}"
