@@ -259,6 +259,19 @@ def test_a_state_gives_the_figures_of_its_page(client: Client, reference: None) 
             "status": "refused",
             "start_date": None,
             "end_date": None,
+            "accepted_on": None,
+            "statement_url": "",
+            "report_symbol": "",
+            "report_url": "",
+            "history": [],
+            "recommendations": {
+                "not_assessed": 0,
+                "not_implemented": 0,
+                "partially": 0,
+                "implemented": 0,
+            },
         }
     ]
+    assert body["visit_figures"]["requests"] == 1
+    assert body["visit_figures"]["refused"] == 1
     assert get(client, "/states/zzz") == (404, {"detail": "There is no State with this code."})

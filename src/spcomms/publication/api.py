@@ -28,6 +28,12 @@ from spcomms.publication.mirror import find
 from spcomms.publication.models import Facet
 from spcomms.publication.records import public_communication, public_communications
 from spcomms.publication.views import search_params
+from spcomms.publication.visit_schemas import (
+    StandingInvitationOut,
+    VisitFiguresOut,
+    VisitOut,
+    state_visits_out,
+)
 from spcomms.reference.models import Country
 
 MAX_LIMIT = 100
@@ -186,23 +192,24 @@ class YearOut(Schema):
     total: int
 
 
-class VisitOut(Schema):
-    mandate: str
-    requested_on: dt.date
-    status: str
-    start_date: dt.date | None
-    end_date: dt.date | None
-
-
 class StateOut(Schema):
     iso3: str
     name: str
     reporting_region: str
     years: list[YearOut]
     comparison: list[ComparisonOut]
-    standing_invitation_since: dt.date | None
-    standing_invitation_withdrawn_on: dt.date | None
-    visits: list[VisitOut]
+    standing_invitation_since: dt.date | None = Field(
+        description="When the latest standing invitation was extended"
+    )
+    standing_invitation_withdrawn_on: dt.date | None = Field(
+        description="When it was withdrawn; null while it is open"
+    )
+    standing_invitations: list[StandingInvitationOut] = Field(description="Newest first")
+    visits: list[VisitOut] = Field(description="Visit requests, per mandate, newest first")
+    visit_figures: VisitFiguresOut = Field(description="The State's visit requests counted")
+    visit_figures_all_states: VisitFiguresOut = Field(
+        description="The same over the visit requests to all States"
+    )
 
 
 @api.get(
@@ -213,13 +220,14 @@ class StateOut(Schema):
 )
 def states_detail(request: HttpRequest, iso3: str) -> dict[str, Any]:
     """The figures of a State's page: the communications addressed to it by year and
-    type, its replies compared with its region and with all States, and the visit
-    requests of the mandates. ``iso3`` is the ISO 3166-1 alpha-3 code."""
+    type, its replies compared with its region and with all States, its standing
+    invitations, and the visit requests of the mandates with their history, links and
+    recommendations counted by follow-up status, compared with all States. ``iso3`` is
+    the ISO 3166-1 alpha-3 code."""
     country = Country.objects.filter(iso3=iso3.upper()[:3]).first()
     if country is None:
         raise HttpError(404, _("There is no State with this code."))
     figures = state_figures(country)
-    invitation = figures.invitation
     return {
         "iso3": country.iso3,
         "name": country.name,
@@ -228,18 +236,7 @@ def states_detail(request: HttpRequest, iso3: str) -> dict[str, Any]:
             {"year": row.year, "by_type": row.by_type, "total": row.total} for row in figures.years
         ],
         "comparison": [vars(summary) for summary in figures.summaries],
-        "standing_invitation_since": invitation.extended_on if invitation else None,
-        "standing_invitation_withdrawn_on": invitation.withdrawn_on if invitation else None,
-        "visits": [
-            {
-                "mandate": visit.mandate.code,
-                "requested_on": visit.requested_on,
-                "status": visit.status,
-                "start_date": visit.start_date,
-                "end_date": visit.end_date,
-            }
-            for visit in figures.visits
-        ],
+        **state_visits_out(figures.visits),
     }
 
 

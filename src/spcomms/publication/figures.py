@@ -17,7 +17,7 @@ from spcomms.communications.models import CommunicationType
 from spcomms.publication.mirror import Mask, Mirror, Totals, public_mirror
 from spcomms.publication.models import Facet, PublishedDocument
 from spcomms.reference.models import Country, Mandate
-from spcomms.visits.models import StandingInvitation, VisitRequest
+from spcomms.visits.public import StateVisits, state_visits
 
 LATEST = 10
 
@@ -75,8 +75,7 @@ class StateFigures:
     country: Country
     years: list[YearRow]
     summaries: list[Summary]  # the State, its reporting region when it has one, all States
-    visits: list[VisitRequest]
-    invitation: StandingInvitation | None
+    visits: StateVisits
 
 
 def state_figures(country: Country) -> StateFigures:
@@ -99,14 +98,7 @@ def state_figures(country: Country) -> StateFigures:
         country=country,
         years=_years(mirror, own),
         summaries=summaries,
-        visits=list(
-            VisitRequest.objects.filter(country=country)
-            .select_related("mandate")
-            .order_by("-requested_on")
-        ),
-        invitation=StandingInvitation.objects.filter(country=country)
-        .order_by("-extended_on")
-        .first(),
+        visits=state_visits(country),
     )
 
 

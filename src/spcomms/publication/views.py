@@ -23,6 +23,7 @@ from spcomms.publication.mirror import find, public_mirror
 from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
 from spcomms.publication.records import public_communication
 from spcomms.reference.models import Country, Mandate
+from spcomms.visits.public import mandate_visits
 
 PAGE_SIZE = 20
 FACET_SHOWN = 12  # values of a facet listed until the visitor asks for all
@@ -220,8 +221,7 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "years": figures.years,
             "summaries": figures.summaries,
             "reply_rows": _reply_rows(figures.summaries),
-            "visits": figures.visits,
-            "invitation": figures.invitation,
+            "visit_record": figures.visits,
         },
     )
 
@@ -238,5 +238,6 @@ def mandate_detail(request: HttpRequest, code: str) -> HttpResponse:
             "summaries": figures.summaries,
             "reply_rows": _reply_rows(figures.summaries),
             "latest": figures.latest,
+            "mandate_visits": mandate_visits(mandate),
         },
     )

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from spcomms.reference.models import Country, Mandate
 from spcomms.visits.models import (
@@ -213,10 +214,15 @@ class StateVisits:
     """A State's visit record: per mandate, its figures, all States' for comparison,
     and its standing invitations, newest first."""
 
+    label: str
     by_mandate: list[MandateVisits]
     figures: VisitFigures
     all_states: VisitFigures
     invitations: list[StandingInvitation] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[tuple[str, VisitFigures]]:
+        return [(self.label, self.figures), (_("All States"), self.all_states)]
 
     @property
     def visits(self) -> list[PublicVisit]:
@@ -270,6 +276,7 @@ def state_visits(country: Country) -> StateVisits:
         key=lambda g: g.mandate.name,
     )
     return StateVisits(
+        label=country.name,
         by_mandate=by_mandate,
         figures=visit_figures(visits),
         all_states=visit_figures(_outlines()),
@@ -281,10 +288,15 @@ def state_visits(country: Country) -> StateVisits:
 
 @dataclass(frozen=True)
 class MandateVisitRecord:
+    label: str
     visits: list[PublicVisit]
     figures: VisitFigures
+
+    @property
+    def columns(self) -> list[tuple[str, VisitFigures]]:
+        return [(self.label, self.figures)]
 
 
 def mandate_visits(mandate: Mandate) -> MandateVisitRecord:
     visits = public_visits(mandate=mandate)
-    return MandateVisitRecord(visits=visits, figures=visit_figures(visits))
+    return MandateVisitRecord(label=mandate.name, visits=visits, figures=visit_figures(visits))
