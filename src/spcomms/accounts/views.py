@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from spcomms.accounts.forms import FORM_ERROR_ID, EnrolForm, SecondStepForm, SignInForm
-from spcomms.accounts.models import STAFF_ROLES, User
+from spcomms.accounts.models import STAFF_ROLES, Role, User
 from spcomms.accounts.services import workspace_summary
 from spcomms.accounts.signin import SECOND_FACTOR, session_verified, stored_state
 from spcomms.accounts.throttle import (
@@ -193,6 +193,8 @@ def setup(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "provisioning": totp_provisioning(device),
         "required": settings.SPCOMMS_REQUIRE_2FA and user.role in STAFF_ROLES,
+        # An NGO's account can do nothing before its app is set up (spcomms.intake.account_views).
+        "source": user.role == Role.SOURCE,
     }
     return render(request, "accounts/setup.html", context, status=status)
 
@@ -279,6 +281,8 @@ class PasswordChange(PasswordChangeView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
+    if user.role == Role.SOURCE:
+        return redirect("intake:account")  # an NGO's workspace is its list of submissions
     return render(
         request,
         "accounts/home.html",

@@ -11,13 +11,14 @@ cached, so a receipt code never stays in a browser's cache.
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,6 +45,11 @@ from spcomms.intake.services import (
     source_messages,
     source_status,
     submission_create,
+)
+from spcomms.intake.source_accounts import (
+    source_account_of,
+    source_submission,
+    staff_messages_mark_read,
 )
 from spcomms.intake.tokens import token_open, token_seal
 from spcomms.intake.uploads import memory_uploads, too_large
@@ -392,8 +398,11 @@ def _send(request: HttpRequest, draft: Draft) -> HttpResponse:
     if not cache.add(used, True, timeout=settings.SPCOMMS_INTAKE_DRAFT_SECONDS):
         return render(request, "intake/already_sent.html", status=409)
     answers, victims = _answers(draft)
+    account = source_account_of(request)  # an NGO signed in to its account, or None
     try:
-        receipt = submission_create(answers=answers, victims=victims, files=files)
+        receipt = submission_create(
+            answers=answers, victims=victims, files=files, source_account=account
+        )
     except SubmissionInvalid as invalid:
         cache.delete(used)
         return _render_step(request, draft, show_errors=True, status=400, notice=str(invalid))
@@ -407,6 +416,7 @@ def _send(request: HttpRequest, draft: Draft) -> HttpResponse:
         {
             "code": receipt.code,
             "attachments": [_attachment_view(a) for a in receipt.attachments],
+            "linked_to_account": account is not None,
         },
     )
 
@@ -423,7 +433,18 @@ def _attachment_view(attachment: SubmissionAttachment) -> dict[str, Any]:
 # The status page ---------------------------------------------------------------------
 
 
-def _status_submission(request: HttpRequest) -> Submission | None:
+def _status_submission(
+    request: HttpRequest, public_id: uuid.UUID | None = None
+) -> Submission | None:
+    """The submission this request may see, or None.
+
+    Without ``public_id``: the one the receipt code opened (the status cookie).
+    With it: that submission if it is the signed-in NGO account's own
+    (``spcomms.intake.source_accounts``); someone else's is None, as a missing one.
+    """
+    if public_id is not None:
+        account = source_account_of(request)
+        return source_submission(account=account, public_id=public_id) if account else None
     opened = token_open(
         request.COOKIES.get(STATUS_COOKIE, ""),
         purpose=STATUS,
@@ -446,6 +467,19 @@ def _with_status_cookie(response: HttpResponse, submission: Submission) -> HttpR
         samesite="Strict",
     )
     return response
+
+
+def _status_url(public_id: uuid.UUID | None) -> str:
+    if public_id is None:
+        return reverse("intake:status")
+    return reverse("intake:account_submission", args=[public_id])
+
+
+def _status_kept(
+    response: HttpResponse, submission: Submission, public_id: uuid.UUID | None
+) -> HttpResponse:
+    """Opened by a receipt code, the page stays open through its cookie; by an account, not."""
+    return _with_status_cookie(response, submission) if public_id is None else response
 
 
 @never_cache
@@ -504,8 +538,10 @@ def _status_context(submission: Submission, form: forms.SourceMessageForm) -> di
 @never_cache
 @require_http_methods(["GET", "POST"])
 @memory_uploads
-def status(request: HttpRequest) -> HttpResponse:
-    submission = _status_submission(request)
+def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
+    submission = _status_submission(request, public_id)
+    if submission is None and public_id is not None:
+        raise Http404
     if submission is None:
         response: HttpResponse = render(
             request,
@@ -549,17 +585,24 @@ def status(request: HttpRequest) -> HttpResponse:
             except SubmissionInvalid as invalid:
                 form.add_error(None, str(invalid))
             else:
-                return _with_status_cookie(
-                    HttpResponseRedirect(reverse("intake:status") + "?sent=1"), submission
+                return _status_kept(
+                    HttpResponseRedirect(_status_url(public_id) + "?sent=1"), submission, public_id
                 )
         context = _status_context(submission, form)
-        context["file_error"] = file_error
-        return _with_status_cookie(
-            render(request, "intake/status.html", context, status=400), submission
+        context.update(
+            file_error=file_error, status_url=_status_url(public_id), by_account=bool(public_id)
+        )
+        return _status_kept(
+            render(request, "intake/status.html", context, status=400), submission, public_id
         )
     context = _status_context(submission, forms.SourceMessageForm())
-    context["sent"] = request.GET.get("sent") == "1"
-    return _with_status_cookie(render(request, "intake/status.html", context), submission)
+    context.update(
+        sent=request.GET.get("sent") == "1",
+        status_url=_status_url(public_id),
+        by_account=bool(public_id),
+    )
+    staff_messages_mark_read(submission)
+    return _status_kept(render(request, "intake/status.html", context), submission, public_id)
 
 
 @never_cache
