@@ -220,6 +220,16 @@ def _refusal(current: str, step: VisitStatus) -> WorkflowError:
     )
 
 
+def step_refusal(visit: VisitRequest, status: str) -> WorkflowError | None:
+    """Why the request's present state refuses this step, or None when it allows it
+    (or when ``status`` is not a step at all)."""
+    try:
+        step = VisitStatus(status)
+    except ValueError:
+        return None
+    return None if step in NEXT_STEPS[visit.status] else _refusal(visit.status, step)
+
+
 @transaction.atomic
 def visit_step_record(
     *,
