@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
+    Dialog,
     Page,
     Request,
     Response,
@@ -63,12 +64,14 @@ def browser() -> Iterator[Browser]:
 
 @dataclass
 class Traffic:
-    """Every request a page made, every asset that failed, every console error it logged."""
+    """Every request a page made, every asset that failed, every console error it logged,
+    and every dialog (``alert``, ``confirm``, ``prompt``) a script opened."""
 
     requests: list[str] = field(default_factory=list)
     failed_assets: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
 
     def foreign_requests(self, origin: str) -> list[str]:
         return [
@@ -86,9 +89,13 @@ def traffic() -> Traffic:
     return Traffic()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def watched_page(browser: Browser, base_url: str, traffic: Traffic) -> Page:
+    """A page in a context of its own (its own cookies), whose traffic ``traffic`` records.
+
+    A dialog is recorded and dismissed: no page of ours opens one, so any dialog
+    is a script that should not have run.
+    """
+    context = browser.new_context(base_url=base_url, locale="en-GB")
     context.set_default_timeout(10_000)
     opened = context.new_page()
 
@@ -103,12 +110,31 @@ def page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterato
         if response.status >= 400 and response.request.resource_type != "document":
             traffic.failed_assets.append(f"{response.status} {response.url}")
 
+    def on_dialog(dialog: Dialog) -> None:
+        traffic.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
     opened.on("request", on_request)
     opened.on("response", on_response)
     opened.on("console", on_console)
     opened.on("pageerror", lambda error: traffic.page_errors.append(str(error)))
+    opened.on("dialog", on_dialog)
+    return opened
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterator[Page]:
+    opened = watched_page(browser, live_server.url, traffic)
     yield opened
-    context.close()
+    opened.context.close()
+
+
+@pytest.fixture
+def staff_page(browser: Browser, live_server: LiveServer, traffic: Traffic) -> Iterator[Page]:
+    """A second browser, for a member of staff while ``page`` is the source's."""
+    opened = watched_page(browser, live_server.url, traffic)
+    yield opened
+    opened.context.close()
 
 
 # Signing in ------------------------------------------------------------------

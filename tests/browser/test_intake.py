@@ -1,151 +1,98 @@
-"""A source's whole path in a real browser, in English, French and Spanish: the form with two
-people and a picture, the receipt code, the status page, a message; and a wrong code."""
+"""The whole path of a submission in a real browser, in English, French and Spanish.
+
+A source switches the page to its language, sends two people and a photo, keeps the
+receipt code and opens its status page. A secretariat officer signs in with the code of
+the authenticator app in the same language, reads the submission, asks the source for
+more, and the source answers from its status page. The officer opens a case file, and
+the source sees its submission under review. A second submission in the same language
+is declined with a reason for the source, who sees the decision and the reason, never
+the internal one. Every page is checked for words of its language, not only for loading.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
-from PIL import Image
 from playwright.sync_api import Page, expect
 from pytest_django import Settings
 
-from spcomms.intake.models import Submission, SubmissionAttachment, SubmissionMessage
-from spcomms.reference.models import Country
+from spcomms.accounts.models import User
+from spcomms.audit.models import AuditEvent
+from spcomms.cases.models import CaseFile
+from spcomms.intake.models import (
+    Submission,
+    SubmissionAttachment,
+    SubmissionMessage,
+    SubmissionStatus,
+)
 from tests.browser.conftest import Traffic
+from tests.browser.intake_walk import (
+    LANGUAGES,
+    choose_language,
+    expect_page,
+    open_status,
+    said,
+    staff_sign_in,
+    submit_through_the_form,
+)
+from tests.intake.triage import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# What each language shows, to tell that the pages really speak it.
-WORDS = {
+# What each source writes, in its own language.
+TEXTS = {
     "en": {
-        "language": "Language",
-        "change": "Change",
-        "title": "Send information to the UN experts",
-        "urgent": "Is the situation urgent?",
-        "gps": "the location where the picture was taken (GPS)",
-        "received": "Received",
-        "sent": "Your message was sent.",
-        "wrong": "This code opens no submission",
+        "facts": "Both were detained after a protest.",
+        "answer": "She is held at the central prison since Monday.",
     },
     "fr": {
-        "language": "Langue",
-        "change": "Changer",
-        "title": "Envoyer des informations aux experts de l'ONU",
-        "urgent": "La situation est-elle urgente ?",
-        "gps": "le lieu où la photo a été prise (GPS)",
-        "received": "Reçu",
-        "sent": "Votre message a été envoyé.",
-        "wrong": "Ce code n'ouvre aucun envoi",
+        "facts": "Toutes deux ont été arrêtées après une manifestation.",
+        "answer": "Elle est détenue à la prison centrale depuis lundi.",
     },
     "es": {
-        "language": "Idioma",
-        "change": "Cambiar",
-        "title": "Enviar información a los expertos de la ONU",
-        "urgent": "¿Es urgente la situación?",
-        "gps": "el lugar donde se tomó la foto (GPS)",
-        "received": "Recibido",
-        "sent": "Su mensaje se ha enviado.",
-        "wrong": "Este código no abre ningún envío",
+        "facts": "Ambas fueron detenidas después de una protesta.",
+        "answer": "Está detenida en la cárcel central desde el lunes.",
     },
 }
-
-
-def _photo() -> bytes:
-    image = Image.new("RGB", (32, 24), (20, 120, 200))
-    exif = Image.Exif()
-    exif[0x010F] = "BrowserCamera"
-    exif[0x8825] = {1: "N", 2: (4.0, 35.0, 0.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def _next(page: Page) -> None:
-    with page.expect_navigation():
-        page.get_by_test_id("next").click()
-
-
-def _person(page: Page, index: int, name: str) -> None:
-    page.locator(f"#id_v{index}-name").fill(name)
-    page.locator(f"#id_v{index}-age").fill("41")
-    page.locator(f"#id_v{index}-gender").select_option("female")
-    page.locator(f"#id_v{index}-residence").fill("Cali")
-    page.locator(f"#id_v{index}-consent_given_by").select_option("victim")
-    page.locator(f"#id_v{index}-consent_transmit_0").check()
-    page.locator(f"#id_v{index}-consent_public_1").check()
 
 
 @pytest.fixture
 def intake_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    cache.clear()
     return tmp_path / "intake"
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "es"])
-def test_a_source_submits_follows_and_writes_in_each_language(
-    page: Page, reference: None, traffic: Traffic, intake_dir: Path, language: str
+def status_label(language: str, status: SubmissionStatus) -> str:
+    return said(language, str(status.label))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_submission_goes_from_the_source_to_a_staff_decision_in_each_language(
+    page: Page,
+    staff_page: Page,
+    traffic: Traffic,
+    secretariat_officer: User,
+    intake_dir: Path,
+    language: str,
 ) -> None:
-    words = WORDS[language]
-    page.goto("/submit/")
-    page.get_by_label("Language").select_option(language)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Change").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(words["title"])
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    with page.expect_navigation():
-        page.get_by_test_id("start").click()
+    texts = TEXTS[language]
+    source, staff = page, staff_page
 
-    # 1. Who sends it.
-    page.locator("#id_sender_kind_1").check()
-    page.locator("#id_sender_name").fill(f"Browser NGO {language}")
-    page.locator("#id_sender_contact").fill("safe@example.org")
-    _next(page)
-    # 2. Urgency.
-    expect(page.get_by_text(words["urgent"])).to_be_visible()
-    page.locator("#id_is_urgent_0").check()
-    page.locator("#id_urgency_reason").fill("Hearing next week.")
-    page.locator("#id_act_before").fill((dt.date.today() + dt.timedelta(days=9)).isoformat())
-    _next(page)
-    # 3. Two people, the second added with the button; Enter in a name goes forward.
-    _person(page, 0, "Ana Browser")
-    with page.expect_navigation():
-        page.get_by_test_id("add-victim").click()
-    expect(page.locator("#id_v0-name")).to_have_value("Ana Browser")
-    _person(page, 1, "Omar Browser")
-    with page.expect_navigation():
-        page.locator("#id_v1-name").press("Enter")
-    # 4. What happened; the places are not to be transmitted.
-    page.locator("#id_country").select_option(str(Country.objects.get(iso3="COL").pk))
-    page.locator("#id_incident_from").fill((dt.date.today() - dt.timedelta(days=12)).isoformat())
-    page.locator("#id_facts").fill("Both were detained after a protest.")
-    page.locator("#id_places").fill("Police station 4")
-    page.locator("#id_places_ntt").check()
-    _next(page)
-    # 5. Perpetrators, context, action taken.
-    page.locator("#id_perpetrators").fill("Police officers")
-    _next(page)
-    # 6. What the experts should do.
-    page.locator("#id_press_release_wanted_1").check()
-    page.locator("#id_joint_action_wished_0").check()
-    _next(page)
-    # 7. Review, a picture, and send.
-    expect(page.get_by_text("Both were detained after a protest.")).to_be_visible()
-    page.locator("#id_file0").set_input_files(
-        files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+    # The source: the language switch, the form, the receipt code.
+    source.goto("/submit/")
+    choose_language(source, language)
+    expect_page(source, language, "Send information to the UN experts")
+    with source.expect_navigation():
+        source.get_by_test_id("start").click()
+    code = submit_through_the_form(
+        source, language, names=("Ana Browser", "Omar Browser"), facts=texts["facts"]
     )
-    page.locator("#id_confirm").check()
-    with page.expect_navigation():
-        page.get_by_test_id("send").click()
-
-    code = page.get_by_test_id("receipt-code").inner_text().strip()
-    assert len(code) == 29
-    expect(page.get_by_text(words["gps"])).to_be_visible()
+    expect(
+        source.get_by_text(said(language, "the location where the picture was taken (GPS)"))
+    ).to_be_visible()
     submission = Submission.objects.get()
+    short = submission.public_id.hex[:8]
     assert submission.language == language
     assert [v.name for v in submission.victims.order_by("position")] == [
         "Ana Browser",
@@ -154,33 +101,127 @@ def test_a_source_submits_follows_and_writes_in_each_language(
     assert submission.not_to_transmit == ["places"]
     assert SubmissionAttachment.objects.filter(submission=submission).count() == 1
 
-    # The status page, opened with the code; a message to the staff.
-    with page.expect_navigation():
-        page.get_by_test_id("check-status").click()
-    page.locator("#id_code").fill(code.lower())
-    with page.expect_navigation():
-        page.get_by_test_id("open").click()
-    expect(page.get_by_test_id("status")).to_have_text(words["received"])
-    page.locator("#id_body").fill("The hearing was moved to Monday.")
-    with page.expect_navigation():
-        page.get_by_test_id("send-message").click()
-    expect(page.get_by_test_id("sent")).to_have_text(words["sent"])
-    expect(page.get_by_text("The hearing was moved to Monday.")).to_be_visible()
-    assert SubmissionMessage.objects.filter(submission=submission, from_source=True).count() == 1
+    with source.expect_navigation():
+        source.get_by_test_id("check-status").click()
+    open_status(source, language, code.lower())  # case does not matter
+    expect(source.get_by_test_id("status")).to_have_text(
+        status_label(language, SubmissionStatus.RECEIVED)
+    )
+    expect(source.get_by_text("photo.jpg")).to_be_visible()
 
-    # Closing the page; then a wrong code is refused next to the field.
-    with page.expect_navigation():
-        page.get_by_test_id("close").click()
-    page.goto("/submit/status/open/")
-    expect(page.get_by_test_id("ended")).to_be_visible()
-    wrong = code[:-1] + ("0" if code[-1] != "0" else "1")
-    page.locator("#id_code").fill(wrong)
-    with page.expect_navigation():
-        page.get_by_test_id("open").click()
-    expect(page.locator("#id_code_error")).to_contain_text(words["wrong"])
-    expect(page.locator("#id_code")).to_have_attribute("aria-invalid", "true")
+    # Staff: signed in with the app's code, in the same language; the inbox, the page.
+    staff_sign_in(staff, language, secretariat_officer)
+    staff.goto("/staff/intake/")
+    expect_page(staff, language, "Submissions to triage")
+    row = staff.locator(f'[data-testid="inbox-row"][data-submission="{short}"]')
+    expect(row.get_by_test_id("row-status")).to_have_text(
+        status_label(language, SubmissionStatus.RECEIVED)
+    )
+    with staff.expect_navigation():
+        row.get_by_test_id("open-submission").click()
+    expect(staff.get_by_test_id("submission-title")).to_have_text(
+        said(language, "Submission %(short)s") % {"short": short}
+    )
+    expect(staff.get_by_test_id("answer-facts")).to_have_text(texts["facts"])
+    expect(staff.get_by_test_id("ntt-places")).to_have_text(
+        said(language, "Not to be transmitted to the government")
+    )
+    expect(staff.get_by_test_id("victim")).to_have_count(2)
+    expect(staff.get_by_test_id("files")).to_contain_text("photo.jpg")
+    assert AuditEvent.objects.filter(action="submission_read").count() == 1
 
+    # Staff ask for more; the source reads it on its status page and answers.
+    question = "Where is she held now?"
+    staff.get_by_label(said(language, "What the source should add")).fill(question)
+    with staff.expect_navigation():
+        staff.get_by_test_id("request-info").click()
+    expect(staff.get_by_role("status")).to_contain_text(
+        said(language, "The source is asked for more information.")
+    )
+
+    source.reload()
+    expect(source.get_by_test_id("status")).to_have_text(
+        status_label(language, SubmissionStatus.INFO_REQUESTED)
+    )
+    expect(
+        source.get_by_text(
+            said(
+                language,
+                "The experts' staff need more information: see their message below and answer it.",
+            )
+        )
+    ).to_be_visible()
+    staff_message = source.get_by_test_id("message").filter(has_text=question)
+    expect(staff_message).to_contain_text(said(language, "The experts' staff"))
+    source.get_by_label(said(language, "More information"), exact=True).check()
+    source.get_by_label(said(language, "Your message"), exact=True).fill(texts["answer"])
+    with source.expect_navigation():
+        source.get_by_test_id("send-message").click()
+    expect(source.get_by_test_id("sent")).to_have_text(said(language, "Your message was sent."))
+    expect(source.get_by_test_id("message").filter(has_text=texts["answer"])).to_contain_text(
+        said(language, "You")
+    )
+
+    staff.reload()
+    answer = staff.get_by_test_id("message").filter(has_text=texts["answer"])
+    expect(answer).to_contain_text(said(language, "The source"))
+    assert list(
+        SubmissionMessage.objects.filter(submission=submission)
+        .order_by("sent_at", "pk")
+        .values_list("from_source", "kind")
+    ) == [(False, "info_request"), (True, "info_added")]
+
+    # The decision: a case file; the source sees its submission under review.
+    staff.get_by_label(said(language, "Country of the case file")).select_option("COL")
+    with staff.expect_navigation():
+        staff.get_by_test_id("open-case-file").click()
+    case_file = CaseFile.objects.get(submission=submission)
+    expect(staff.get_by_role("status")).to_contain_text(
+        said(language, "Case file %(number)s is open. You can now draft a communication from it.")
+        % {"number": case_file.pk}
+    )
+    assert case_file.persons.count() == 2
+
+    source.reload()
+    expect(source.get_by_test_id("status")).to_have_text(
+        status_label(language, SubmissionStatus.UNDER_REVIEW)
+    )
+    expect(
+        source.get_by_text(said(language, "The experts' staff are reviewing your submission."))
+    ).to_be_visible()
+
+    # Another submission in the same language: no action, with a reason for the source.
+    other = submit(marker="Declined", language=language)
+    staff.goto(f"/staff/intake/{other.submission.public_id}/")
+    internal = "Outside every mandate (internal note)."
+    reason = "The events took place outside the experts' mandates."
+    staff.get_by_label(said(language, "Why no action is taken (kept internal)")).fill(internal)
+    staff.get_by_label(said(language, "Reason for the source (optional)")).fill(reason)
+    with staff.expect_navigation():
+        staff.get_by_test_id("no-action").click()
+    expect(staff.get_by_role("status")).to_contain_text(said(language, "Recorded: no action."))
+    expect(staff.get_by_test_id("status")).to_have_text(
+        status_label(language, SubmissionStatus.NO_ACTION)
+    )
+
+    with source.expect_navigation():
+        source.get_by_test_id("close").click()
+    open_status(source, language, other.code)
+    expect(source.get_by_test_id("status")).to_have_text(
+        status_label(language, SubmissionStatus.NO_ACTION)
+    )
+    expect(
+        source.get_by_text(said(language, "The experts decided not to act on this submission."))
+    ).to_be_visible()
+    expect(source.get_by_test_id("reason")).to_have_text(
+        f"{said(language, 'Their reason:')} {reason}"
+    )
+    expect(source.locator("main")).not_to_contain_text(internal)
+
+    origin = source.url.split("/submit/")[0]
+    assert traffic.foreign_requests(origin) == []
     assert traffic.csp_errors() == []
+    assert traffic.console_errors == []
     assert traffic.page_errors == []
+    assert traffic.dialogs == []
     assert traffic.failed_assets == []
-    assert traffic.foreign_requests(page.url.split("/submit/")[0]) == []

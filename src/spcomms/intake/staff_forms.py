@@ -109,6 +109,12 @@ class InfoRequestForm(forms.Form):
         help_text=_("The source's status page then says that more information is requested."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The message form on the same page also has a ``body``: ids of their own keep
+        # each label, error and description tied to its own box.
+        kwargs.setdefault("auto_id", "id_info_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         if not body.strip():
