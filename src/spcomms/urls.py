@@ -14,6 +14,7 @@ urlpatterns = [
     path("submit/follow-up/", include("spcomms.followup.source_views")),
     path("staff/communications/", include("spcomms.communications.urls")),
     path("staff/intake/", include("spcomms.intake.staff_urls")),
+    path("staff/reprisals/", include("spcomms.reprisals.urls")),
     path("staff/follow-up/", include("spcomms.followup.views")),
     path("staff/visits/", include("spcomms.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
