@@ -196,6 +196,15 @@ if not _followup_months or not all(
 SPCOMMS_FOLLOWUP_MONTHS = sorted({int(item) for item in _followup_months})
 SPCOMMS_FOLLOWUP_GRACE_DAYS = env_int("SPCOMMS_FOLLOWUP_GRACE_DAYS", 30, minimum=0)
 
+# The world map of reprisals (docs/reprisals.md): Natural Earth's countries at 1:50 million
+# from the npm package world-atlas, which `make demo` and `make test` install under var/npm.
+SPCOMMS_WORLD_GEOMETRY = Path(
+    os.environ.get(
+        "SPCOMMS_WORLD_GEOMETRY",
+        VAR_DIR / "npm" / "node_modules" / "world-atlas" / "countries-50m.json",
+    )
+)
+
 # Sessions and cookies: short-lived staff sessions, never readable by scripts.
 SESSION_COOKIE_AGE = env_int("SPCOMMS_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
