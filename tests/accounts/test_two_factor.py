@@ -319,7 +319,8 @@ def test_staff_without_an_app_must_set_one_up_before_any_staff_page(
 
 
 @pytest.mark.usefixtures("required")
-@pytest.mark.parametrize("persona", ["mandate_holder", "researcher", "source_organisation"])
+# A source account is always made to set up an app (tests/intake/test_source_accounts.py).
+@pytest.mark.parametrize("persona", ["mandate_holder", "researcher"])
 def test_other_roles_are_not_made_to_set_up_an_app(
     client: Client, persona: str, request: pytest.FixtureRequest
 ) -> None:

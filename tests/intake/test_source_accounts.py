@@ -300,6 +300,25 @@ def test_a_source_account_without_its_second_factor_links_nothing(
     assert Submission.objects.get().source_account is None
 
 
+def test_a_source_sees_only_its_own_submissions_in_its_list(
+    client: Client, reference: None
+) -> None:
+    user = verified_source(client, "ngo-mine")
+    mine = [
+        builders.submission(source_account=user),
+        builders.submission(source_account=user, status=SubmissionStatus.INFO_REQUESTED),
+    ]
+    builders.submission()
+    builders.submission(source_account=verified_source(Client(), "ngo-theirs"))
+
+    html = client.get(ACCOUNT).content.decode()
+
+    assert sorted(re.findall(r'data-reference="(\w+)"', html)) == sorted(
+        s.public_id.hex[:8] for s in mine
+    )
+    assert builders.SECRET_NAME not in html
+
+
 def test_the_list_shows_status_last_activity_and_unread_staff_messages(
     client: Client, reference: None, secretariat_officer: User
 ) -> None:

@@ -218,20 +218,7 @@ def test_the_researcher_sees_the_size_of_the_research_record(
     assert 'data-testid="admin-link"' not in html
 
 
-def test_a_source_organisation_sees_only_its_own_submissions(
-    client: Client, source_organisation: User
-) -> None:
-    builders.submission(source_account=source_organisation)
-    builders.submission(source_account=source_organisation, status=SubmissionStatus.INFO_REQUESTED)
-    builders.submission()
-    client.force_login(source_organisation)
-
-    html = page(client, reverse("accounts:home"))
-
-    assert figures(html) == {
-        "Your submissions": "2",
-        "Submissions waiting for your answer": "1",
-    }
+# A source organisation's submissions: tests/intake/test_source_accounts.py.
 
 
 @pytest.mark.parametrize(
