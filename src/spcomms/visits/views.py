@@ -320,8 +320,9 @@ def _invitations(
     withdraw: tuple[int, forms.WithdrawForm] | None = None,
     action_error: dict[str, str] | None = None,
 ) -> HttpResponse:
-    invitations = StandingInvitation.objects.select_related("country").order_by(
-        "country__name", "-extended_on", "-pk"
+    invitations = sorted(
+        StandingInvitation.objects.select_related("country").order_by("-extended_on", "-pk"),
+        key=lambda invitation: invitation.country.name,
     )
     rows = [
         (
