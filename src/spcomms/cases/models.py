@@ -32,20 +32,33 @@ class Gender(models.TextChoices):
     NOT_STATED = "not_stated", _("Not stated")
 
 
+class _DistinctCommunications(models.Subquery):
+    """How many distinct communications a subquery of mentions reaches."""
+
+    template = "(SELECT COUNT(DISTINCT _named.communication_id) FROM (%(subquery)s) _named)"
+    output_field = models.IntegerField()
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
+    def canonical(self) -> PersonQuerySet:
+        """Persons not merged into another: one row per person as staff know them."""
+        return self.filter(merged_into__isnull=True)
+
     def with_mention_count(self) -> PersonQuerySet:
-        """Annotate ``mention_count``: the sent communications that name each person.
+        """Annotate ``mention_count``: the sent communications that name each person or
+        a person merged into them (decision 0007).
 
         It is counted from the links every time, never stored, so it cannot drift
-        from the record.
+        from the record, and a merge, its undoing or a split changes it at once.
         """
-        return self.annotate(
-            mention_count=models.Count(
-                "mentions__communication",
-                filter=models.Q(mentions__communication__status="sent"),
-                distinct=True,
-            )
-        )
+        from spcomms.communications.models import CommunicationPerson
+
+        naming = CommunicationPerson.objects.filter(
+            models.Q(person_id=models.OuterRef("pk"))
+            | models.Q(person__merged_into_id=models.OuterRef("pk")),
+            communication__status="sent",
+        ).values("communication_id")
+        return self.annotate(mention_count=_DistinctCommunications(naming))
 
 
 class Person(models.Model):
@@ -262,3 +275,170 @@ class CaseFilePerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.case_file}"
+
+
+class PersonMerge(models.Model):
+    """Staff said that ``absorbed`` is ``survivor``: the absorbed record points at the
+    survivor (``Person.merged_into``) and its mentions count for the survivor.
+
+    Nothing is rewritten, so undoing is exact (decision 0007): the row keeps the
+    persons that had been merged into the absorbed one and were carried over to the
+    survivor, and the consent records the merge added so that no consent widened.
+    """
+
+    survivor = models.ForeignKey(
+        Person, verbose_name=_("kept person"), on_delete=models.PROTECT, related_name="+"
+    )
+    absorbed = models.ForeignKey(
+        Person, verbose_name=_("merged person"), on_delete=models.PROTECT, related_name="+"
+    )
+    carried = models.ManyToManyField(
+        Person,
+        verbose_name=_("persons carried over"),
+        blank=True,
+        related_name="+",
+        help_text=_("Persons merged into the absorbed one before, now pointing at the survivor."),
+    )
+    consents_added = models.ManyToManyField(
+        ConsentRecord,
+        verbose_name=_("consent records added"),
+        blank=True,
+        related_name="+",
+        help_text=_("Stricter consent recorded by the merge; revoked when it is undone."),
+    )
+    score = models.FloatField(_("matching score"), null=True, blank=True)
+    merged_at = models.DateTimeField(_("merged at"))
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("merge of persons")
+        verbose_name_plural = _("merges of persons")
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor=models.F("absorbed")), name="personmerge_two_persons"
+            ),
+            models.UniqueConstraint(
+                fields=["absorbed"],
+                condition=models.Q(undone_at__isnull=True),
+                name="personmerge_one_standing_per_absorbed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(undone_at__isnull=True)
+                | models.Q(undone_at__gte=models.F("merged_at")),
+                name="personmerge_undone_after_merged",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"merge {self.pk}: {self.absorbed_id} into {self.survivor_id}"
+
+
+class PersonDistinct(models.Model):
+    """Staff said two persons are not the same: the pair is not proposed again."""
+
+    first = models.ForeignKey(
+        Person, verbose_name=_("first person"), on_delete=models.CASCADE, related_name="+"
+    )
+    second = models.ForeignKey(
+        Person, verbose_name=_("second person"), on_delete=models.CASCADE, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("persons who are not the same")
+        verbose_name_plural = _("persons who are not the same")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")),
+                name="persondistinct_ordered_pair",
+            ),
+            models.UniqueConstraint(fields=["first", "second"], name="persondistinct_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} is not {self.second_id}"
+
+
+class PersonSplit(models.Model):
+    """Staff moved some mentions of ``source`` to a new person, ``created``."""
+
+    source = models.ForeignKey(
+        Person, verbose_name=_("person split"), on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.ForeignKey(
+        Person, verbose_name=_("new person"), on_delete=models.PROTECT, related_name="+"
+    )
+    split_at = models.DateTimeField(_("split at"))
+    split_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("split by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("split of a person")
+        verbose_name_plural = _("splits of persons")
+        ordering = ["-split_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("created")), name="personsplit_two_persons"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"split {self.pk}: {self.source_id} to {self.created_id}"
+
+
+class PersonSplitMove(models.Model):
+    """One mention a split moved, and the record it was on before."""
+
+    split = models.ForeignKey(
+        PersonSplit, verbose_name=_("split"), on_delete=models.CASCADE, related_name="moves"
+    )
+    mention = models.ForeignKey(
+        "communications.CommunicationPerson",
+        verbose_name=_("mention"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    from_person = models.ForeignKey(
+        Person, verbose_name=_("moved from"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mention moved by a split")
+        verbose_name_plural = _("mentions moved by splits")
+        constraints = [
+            models.UniqueConstraint(fields=["split", "mention"], name="personsplitmove_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"mention {self.mention_id} moved by split {self.split_id}"

@@ -1,0 +1,92 @@
+"""Persons who may be the same, proposed to staff: the matcher run on the record.
+
+Names are decrypted in memory only, for the caller that is allowed to see them (the
+staff pages check the role first; the command runs on the server). Nothing here logs
+or stores a name: a proposal holds two persons and a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from spcomms.cases import matching
+from spcomms.cases.models import Person, PersonDistinct
+
+
+@dataclass(frozen=True)
+class Proposal:
+    first: Person
+    second: Person
+    score: matching.Score
+
+
+def _record(person: Person) -> matching.Record:
+    return matching.Record(
+        id=person.pk,
+        name=person.name,
+        country=person.country.iso3 if person.country is not None else "",
+        organisation=person.affiliation,
+    )
+
+
+def _canonical() -> list[Person]:
+    return list(Person.objects.canonical().select_related("country").order_by("pk"))
+
+
+def _distinct() -> set[tuple[int, int]]:
+    return set(PersonDistinct.objects.values_list("first_id", "second_id"))
+
+
+def proposals(
+    *,
+    threshold: float = matching.THRESHOLD,
+    involving: Collection[int] | None = None,
+    workers: int = 2,
+) -> list[Proposal]:
+    """Pairs of persons (not merged, not told apart) who may be one, best first; with
+    ``involving``, only pairs with at least one of those persons."""
+    persons = _canonical()
+    by_pk = {person.pk: person for person in persons}
+    told_apart = _distinct()
+    found = []
+    for match in matching.duplicates(
+        [_record(person) for person in persons], threshold=threshold, workers=workers
+    ):
+        pair = (min(match.first, match.second), max(match.first, match.second))
+        if pair in told_apart:
+            continue
+        if involving is not None and not (match.first in involving or match.second in involving):
+            continue
+        found.append(Proposal(by_pk[match.first], by_pk[match.second], match.score))
+    return found
+
+
+def proposals_for(
+    person: Person, *, threshold: float = matching.THRESHOLD, limit: int = 10
+) -> list[Proposal]:
+    """The persons who may be ``person``, best first."""
+    if person.merged_into_id is not None:
+        return []
+    others = [other for other in _canonical() if other.pk != person.pk]
+    by_pk = {other.pk: other for other in others}
+    told_apart = _distinct()
+    found = []
+    for match in matching.candidates_for(
+        _record(person), [_record(other) for other in others], threshold=threshold, limit=limit * 2
+    ):
+        pair = (min(match.first, match.second), max(match.first, match.second))
+        if pair not in told_apart:
+            found.append(Proposal(person, by_pk[match.second], match.score))
+    return found[:limit]
+
+
+def persons_with_proposals(person_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these persons who has possible duplicates, how many."""
+    wanted = set(person_ids)
+    counts: dict[int, int] = {}
+    for proposal in proposals(involving=wanted):
+        for pk in (proposal.first.pk, proposal.second.pk):
+            if pk in wanted:
+                counts[pk] = counts.get(pk, 0) + 1
+    return counts
