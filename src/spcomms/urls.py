@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/communications/", include("spcomms.communications.urls")),
     path("staff/intake/", include("spcomms.intake.staff_urls")),
     path("staff/reprisals/", include("spcomms.reprisals.urls")),
+    path("reprisals/", include("spcomms.reprisals.public_urls")),
     path("staff/follow-up/", include("spcomms.followup.views")),
     path("staff/visits/", include("spcomms.visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -35,6 +35,7 @@ from spcomms.publication.visit_schemas import (
     state_visits_out,
 )
 from spcomms.reference.models import Country
+from spcomms.reprisals.api import router as reprisals_router
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
@@ -50,6 +51,7 @@ api = NinjaAPI(
     docs_url=None,
     urls_namespace="api-v1",
 )
+api.add_router("/reprisals", reprisals_router)
 
 
 class SearchQuery(Schema):

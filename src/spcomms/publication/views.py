@@ -23,6 +23,7 @@ from spcomms.publication.mirror import find, public_mirror
 from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
 from spcomms.publication.records import public_communication
 from spcomms.reference.models import Country, Mandate
+from spcomms.reprisals.public import state_reprisal_years
 from spcomms.visits.public import mandate_visits
 
 PAGE_SIZE = 20
@@ -221,6 +222,7 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "years": figures.years,
             "summaries": figures.summaries,
             "reply_rows": _reply_rows(figures.summaries),
+            "reprisal_years": state_reprisal_years(country),
             "visit_record": figures.visits,
         },
     )
