@@ -7,7 +7,14 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/spcomms
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres check bench runtime-deps system-deps clean
+.PHONY: demo test test-sqlite test-postgres check bench runtime-deps system-deps world-map clean
+
+# The world map of reprisals (docs/reprisals.md) draws Natural Earth's countries at 1:50 million
+# from the npm package world-atlas, installed here with the machine's npm (Debian's, installed
+# as root when missing) and never committed. Only the 50m resolution has the small States.
+WORLD_ATLAS := world-atlas@2.0.2
+NPM_DIR := var/npm
+WORLD_GEOMETRY := $(NPM_DIR)/node_modules/world-atlas/countries-50m.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +37,20 @@ system-deps: runtime-deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-demo: $(STAMP) runtime-deps
+$(WORLD_GEOMETRY):
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "Installing Debian's npm for the world map's country shapes..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(NPM_DIR) $(WORLD_ATLAS)
+	@test -s $@
+
+world-map: $(WORLD_GEOMETRY)
+
+demo: $(STAMP) runtime-deps $(WORLD_GEOMETRY)
 	$(BIN)/spcomms demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(WORLD_GEOMETRY)
 	@$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -m spcomms.core.pgcheck "$(PG_URL)"; then \
 		$(MAKE) --no-print-directory test-postgres; \
