@@ -83,6 +83,15 @@ class Traffic:
     def csp_errors(self) -> list[str]:
         return [text for text in self.console_errors if "Content Security Policy" in text]
 
+    def script_errors(self) -> list[str]:
+        """Console errors other than the one chromium logs for every 4xx answer: a page
+        refused with 400 or 403 on purpose is no error of a script."""
+        return [
+            text
+            for text in self.console_errors
+            if not text.startswith("Failed to load resource: the server responded with a status")
+        ]
+
 
 @pytest.fixture
 def traffic() -> Traffic:
