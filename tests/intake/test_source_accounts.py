@@ -4,6 +4,7 @@ organisations")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import uuid
@@ -19,8 +20,11 @@ from pytest_django import DjangoAssertNumQueries
 from spcomms.accounts.models import RecoveryCode, Role, SourceOrganisation, TOTPDevice, User
 from spcomms.accounts.signin import SECOND_FACTOR
 from spcomms.audit.models import AuditEvent
+from spcomms.communications.models import ReplyComment
 from spcomms.intake.models import MessageKind, Submission, SubmissionMessage, SubmissionStatus
-from spcomms.intake.services import info_request, staff_message_send
+from spcomms.intake.services import decision_open_case_file, info_request, staff_message_send
+from spcomms.reference.models import Country
+from tests import factories
 from tests.accounts.totp import enrol, next_code
 from tests.conftest import PASSWORD
 from tests.intake import walk
@@ -557,3 +561,34 @@ def test_no_address_or_user_agent_of_a_source_is_stored_or_logged(
         assert agent not in decoded
     assert address not in caplog.text
     assert agent not in caplog.text
+
+
+# Replies from the government ------------------------------------------------------------------
+
+
+def test_the_ngo_comments_on_a_public_reply_from_its_submission_page(
+    client: Client, reference: None, secretariat_officer: User
+) -> None:
+    user = verified_source(client, "ngo-reply")
+    submission = builders.submission(source_account=user, status=SubmissionStatus.UNDER_REVIEW)
+    communication = factories.communication(sent_at=dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC))
+    communication.case_files.add(
+        decision_open_case_file(
+            actor=secretariat_officer,
+            submission=submission,
+            country=Country.objects.get(iso3="COL"),
+        )
+    )
+    reply = factories.reply(to=communication, received_on=dt.date(2016, 4, 1))
+    page = client.get(f"{ACCOUNT}submissions/{submission.public_id}/").content.decode()
+    link = f"/submit/replies/{submission.public_id}/{reply.pk}/"
+    assert f'href="{link}"' in page
+
+    sent = client.post(link, {"body": "Marker comment: the facts are wrong"})
+
+    assert sent.headers["Location"] == f"{link}?sent=1"
+    assert ReplyComment.objects.get().submission == submission
+    stranger = Client()
+    verified_source(stranger, "ngo-stranger")
+    assert stranger.get(link).status_code == 404
+    assert Client().get(link).status_code == 404

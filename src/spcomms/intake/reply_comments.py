@@ -15,6 +15,7 @@ Mounted at ``submit/replies/``.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django import forms
@@ -35,7 +36,7 @@ from spcomms.communications.models import Communication, Reply, ReplyComment
 from spcomms.intake.forms import StatusCodeForm
 from spcomms.intake.models import Submission
 from spcomms.intake.services import MAX_TEXT, NotAllowed, SubmissionInvalid
-from spcomms.intake.views import STATUS_COOKIE, _status_submission, _with_status_cookie
+from spcomms.intake.views import STATUS_COOKIE, _status_kept, _status_submission, _status_url
 from spcomms.publication.records import reference_slug
 
 
@@ -152,8 +153,13 @@ def _closed(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def reply_comment(request: HttpRequest, reply_pk: int) -> HttpResponse:
-    submission = _status_submission(request)
+def reply_comment(
+    request: HttpRequest, reply_pk: int, public_id: uuid.UUID | None = None
+) -> HttpResponse:
+    """With ``public_id``, the page of a signed-in NGO account's own submission."""
+    submission = _status_submission(request, public_id)
+    if submission is None and public_id is not None:
+        raise Http404
     if submission is None:
         return _closed(request)
     try:
@@ -174,9 +180,8 @@ def reply_comment(request: HttpRequest, reply_pk: int) -> HttpResponse:
             except NotAllowed as denied:
                 raise Http404 from denied
             else:
-                return _with_status_cookie(
-                    redirect(reverse("intake_replies:comment", args=[reply_pk]) + "?sent=1"),
-                    submission,
+                return _status_kept(
+                    redirect(_comment_url(reply_pk, public_id) + "?sent=1"), submission, public_id
                 )
     response = render(
         request,
@@ -186,13 +191,24 @@ def reply_comment(request: HttpRequest, reply_pk: int) -> HttpResponse:
             "form": form,
             "sent": request.method == "GET" and request.GET.get("sent") == "1",
             "minutes": settings.SPCOMMS_INTAKE_STATUS_SECONDS // 60,
+            "comment_url": _comment_url(reply_pk, public_id),
+            "status_url": _status_url(public_id),
+            "by_account": public_id is not None,
         },
         status=status,
     )
-    return _with_status_cookie(response, submission)
+    return _status_kept(response, submission, public_id)
+
+
+def _comment_url(reply_pk: int, public_id: uuid.UUID | None) -> str:
+    if public_id is None:
+        return reverse("intake_replies:comment", args=[reply_pk])
+    return reverse("intake_replies:account_comment", args=[public_id, reply_pk])
 
 
 app_name = "intake_replies"
 urlpatterns = [
     path("<int:reply_pk>/", reply_comment, name="comment"),
+    # A signed-in NGO account's own submission (spcomms.intake.account_views).
+    path("<uuid:public_id>/<int:reply_pk>/", reply_comment, name="account_comment"),
 ]
