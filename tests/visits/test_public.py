@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from spcomms.accounts.models import User
+from spcomms.publication.api import openapi_json
 from spcomms.reference.models import Country, Mandate
 from spcomms.visits.models import VisitStatus
 from spcomms.visits.public import state_visits
@@ -246,3 +248,18 @@ def test_the_state_page_query_count_does_not_grow_with_the_visits(
         visit = make_visit(officer, S.CARRIED_OUT, mandate=code)
         recommendation_add(actor=officer, visit=visit, text="Protect defenders.")
     assert queries() == few
+
+
+def test_the_committed_schema_describes_the_visits_of_a_state() -> None:
+    schema = json.loads(openapi_json())
+    state = schema["components"]["schemas"]["StateOut"]["properties"]
+    for name in ("visits", "visit_figures", "visit_figures_all_states", "standing_invitations"):
+        assert name in state
+    visit = schema["components"]["schemas"]["VisitOut"]["properties"]
+    assert {"history", "statement_url", "report_url", "report_symbol", "recommendations"} <= set(
+        visit
+    )
+    assert "note" not in json.dumps(schema["components"]["schemas"]["VisitStepOut"])
+    assert (Path(__file__).resolve().parents[2] / "docs" / "openapi-v1.json").read_text(
+        encoding="utf-8"
+    ) == openapi_json()
