@@ -235,3 +235,14 @@ def test_the_list_costs_the_same_queries_for_many_allegations(secretariat_office
     with CaptureQueriesContext(connection) as many:
         client.get(REGISTER)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_workspace_links_staff_to_the_register(
+    secretariat_officer: User, researcher: User
+) -> None:
+    assert 'data-testid="reprisals-link"' in (
+        client_for(secretariat_officer).get("/accounts/home/").content.decode()
+    )
+    assert 'data-testid="reprisals-link"' not in (
+        client_for(researcher).get("/accounts/home/").content.decode()
+    )
