@@ -592,3 +592,28 @@ def test_the_ngo_comments_on_a_public_reply_from_its_submission_page(
     verified_source(stranger, "ngo-stranger")
     assert stranger.get(link).status_code == 404
     assert Client().get(link).status_code == 404
+
+
+def test_a_message_with_a_file_from_the_account_is_checked_for_its_csrf_token(
+    reference: None,
+) -> None:
+    guarded = Client(enforce_csrf_checks=True)
+    user = verified_source(guarded, "ngo-csrf")
+    submission = builders.submission(source_account=user)
+    url = f"{ACCOUNT}submissions/{submission.public_id}/"
+    note = walk.upload("note.txt", b"Marker note in a file\n", "text/plain")
+
+    forged = guarded.post(url, {"kind": "message", "body": "Forged", "file": note})
+    page = guarded.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    note = walk.upload("note.txt", b"Marker note in a file\n", "text/plain")
+    sent = guarded.post(
+        url,
+        {"kind": "message", "body": "With a file", "file": note, "csrfmiddlewaretoken": token[1]},
+    )
+
+    assert forged.status_code == 403
+    assert sent.status_code == 302
+    assert SubmissionMessage.objects.get().body == "With a file"
+    assert submission.attachments.count() == 1

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from spcomms.accounts.models import User
@@ -95,10 +96,16 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+# CSRF is checked by ``views.status`` once its file handler is in place (see
+# ``uploads.memory_uploads``); the middleware would read the upload too early.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def submission_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """A submission's status page and messages, opened by the account that sent it."""
+    """A submission's status page and messages, opened by the account that sent it.
+
+    Nothing is written before ``views.status``, which checks the CSRF token.
+    """
     found = _account_or_response(request)
     if isinstance(found, HttpResponse):
         return found
