@@ -617,3 +617,17 @@ def test_a_message_with_a_file_from_the_account_is_checked_for_its_csrf_token(
     assert sent.status_code == 302
     assert SubmissionMessage.objects.get().body == "With a file"
     assert submission.attachments.count() == 1
+
+
+def test_staff_see_which_organisations_account_sent_a_submission(
+    client: Client, reference: None, secretariat_officer: User
+) -> None:
+    verified_source(client, "ngo-seen")
+    walk.submit(client, marker="Seen")
+    submission = Submission.objects.get()
+    staff = Client()
+    staff.force_login(secretariat_officer)
+
+    html = staff.get(f"/staff/intake/{submission.public_id}/").content.decode()
+
+    assert "Org of ngo-seen (ngo-seen)" in html
