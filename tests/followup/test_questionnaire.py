@@ -180,3 +180,27 @@ def test_a_merge_with_a_person_of_another_case_shows_the_sources_own_spelling(
     assert "Mine Victim 0" in page
     assert "Other Record Spelling" not in page
     assert source(mine.code).post(url(mine), ANSWERS).status_code == 302
+
+
+def test_a_signed_in_ngo_answers_for_its_own_submission_and_no_other(
+    secretariat_officer: User,
+) -> None:
+    from tests.intake.test_source_accounts import verified_source
+
+    mine = sent_case(secretariat_officer, marker="Mine")
+    theirs = sent_case(secretariat_officer, marker="Theirs")
+    client = Client()
+    account = verified_source(client, "ngo-followup")
+    Submission.objects.filter(pk=mine.submission.pk).update(source_account=account)
+    own = f"/submit/follow-up/{mine.submission.public_id}/{mine.mention.pk}/3/"
+    page = client.get(f"/submit/account/submissions/{mine.submission.public_id}/").content.decode()
+    assert own in page
+    assert client.get(own).status_code == 200
+    assert client.post(own, ANSWERS).status_code == 302
+    assert Assessment.objects.get().submission == mine.submission
+    other = f"/submit/follow-up/{theirs.submission.public_id}/{theirs.mention.pk}/3/"
+    assert client.get(other).status_code == 404
+    crossed = f"/submit/follow-up/{mine.submission.public_id}/{theirs.mention.pk}/3/"
+    assert client.get(crossed).status_code == 404
+    assert Client().get(own).status_code == 404  # signed out: nothing
+    assert Assessment.objects.count() == 1

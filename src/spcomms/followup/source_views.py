@@ -1,14 +1,17 @@
 """The source's follow-up questionnaire, reached from its status page.
 
 The source opens its status page with its receipt code (the status cookie of
-``spcomms.intake.views``); the page lists the follow-ups now due for the persons of
-its own case, and each opens a questionnaire in the language of the submission,
-with the guidance for the case's violations beside the question. A follow-up of
-another case, or one not yet due, answers 404. Answers are stored as survey
-assessments, the comment encrypted at rest. Mounted at ``submit/follow-up/``.
+``spcomms.intake.views``), or a signed-in NGO account opens its own submission's
+page; the page lists the follow-ups now due for the persons of that case, and
+each opens a questionnaire in the language of the submission, with the guidance
+for the case's violations beside the question. A follow-up of another case, or
+one not yet due, answers 404. Answers are stored as survey assessments, the
+comment encrypted at rest. Mounted at ``submit/follow-up/``.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,18 +31,30 @@ from spcomms.followup.services import (
     source_follow_up,
 )
 from spcomms.intake.reply_comments import _closed
-from spcomms.intake.views import _status_submission, _with_status_cookie
+from spcomms.intake.views import _status_kept, _status_submission, _status_url
 
 CONFLICT = 409
 BAD_REQUEST = 400
 
 
+def questionnaire_url(mention_pk: int, period: int, public_id: uuid.UUID | None = None) -> str:
+    if public_id is None:
+        return reverse("followup_source:questionnaire", args=[mention_pk, period])
+    return reverse("followup_source:account_questionnaire", args=[public_id, mention_pk, period])
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-def questionnaire(request: HttpRequest, mention_pk: int, period: int) -> HttpResponse:
-    submission = _status_submission(request)
+def questionnaire(
+    request: HttpRequest, mention_pk: int, period: int, public_id: uuid.UUID | None = None
+) -> HttpResponse:
+    """With ``public_id``, the page of a signed-in NGO account's own submission."""
+    submission = _status_submission(request, public_id)
+    if submission is None and public_id is not None:
+        raise Http404
     if submission is None:
         return _closed(request)
+    own_url = questionnaire_url(mention_pk, period, public_id)
     with translation.override(submission.language):
         try:
             item = source_follow_up(submission, mention_pk, period)
@@ -71,12 +86,7 @@ def questionnaire(request: HttpRequest, mention_pk: int, period: int) -> HttpRes
                 except NotAllowed as denied:
                     raise Http404 from denied
                 else:
-                    return _with_status_cookie(
-                        redirect(
-                            reverse("followup_source:questionnaire", args=[mention_pk, period])
-                        ),
-                        submission,
-                    )
+                    return _status_kept(redirect(own_url), submission, public_id)
         response = render(
             request,
             "followup/questionnaire.html",
@@ -86,13 +96,22 @@ def questionnaire(request: HttpRequest, mention_pk: int, period: int) -> HttpRes
                 "conflict": status == CONFLICT,
                 "minutes": settings.SPCOMMS_INTAKE_STATUS_SECONDS // 60,
                 "general_guidance": GENERAL,
+                "questionnaire_url": own_url,
+                "status_url": _status_url(public_id),
+                "by_account": public_id is not None,
             },
             status=status,
         )
-    return _with_status_cookie(response, submission)
+    return _status_kept(response, submission, public_id)
 
 
 app_name = "followup_source"
 urlpatterns = [
     path("<int:mention_pk>/<int:period>/", questionnaire, name="questionnaire"),
+    # A signed-in NGO account's own submission (spcomms.intake.account_views).
+    path(
+        "<uuid:public_id>/<int:mention_pk>/<int:period>/",
+        questionnaire,
+        name="account_questionnaire",
+    ),
 ]
