@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,11 +98,12 @@ FOLDS: tuple[tuple[str, str], ...] = (
     ("e", "a"),
     ("o", "u"),
 )
-VOWELS = re.compile(r"[aeiouy]")
+VOWELS = re.compile(r"[aeiouyvw]")  # with the letters Arabic also writes long vowels with
 DOUBLED = re.compile(r"(.)\1+")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 NOT_LETTER = re.compile(r"[^a-z0-9\s]")
 ABJAD_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC", "THAANA")
+ARABIC_ARTICLE = "\u0627\u0644"
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,12 @@ def _script_of(text: str) -> tuple[bool, bool]:
 
 def _latin_words(name: str, *, han: bool) -> list[str]:
     text = unicodedata.normalize("NFKC", name)
+    # The Arabic article is written joined to the word (العمري): drop it as the
+    # particle "al" is dropped from Latin spellings.
+    text = " ".join(
+        word[2:] if word.startswith(ARABIC_ARTICLE) and len(word) > 3 else word
+        for word in text.split()
+    )
     if han:
         # Each Han character is one syllable: the first is the surname, the rest
         # the given name, written as one word (Wang Xiaoming).
@@ -174,7 +181,7 @@ def _latin_words(name: str, *, han: bool) -> list[str]:
         text = " ".join(words)
     else:
         text = CAMEL.sub(" ", anyascii(text))
-    text = text.lower().replace("'", "").replace("`", "").replace("-", "")
+    text = text.lower().replace("'", "").replace("`", "")
     text = NOT_LETTER.sub(" ", text)
     return [word for word in text.split() if word not in PARTICLES]
 
@@ -280,9 +287,14 @@ def _score(first: Record, second: Record, first_key: NameKey, second_key: NameKe
 
 
 def duplicates(
-    records: Sequence[Record], *, threshold: float = THRESHOLD, workers: int = 2
+    records: Sequence[Record],
+    *,
+    threshold: float = THRESHOLD,
+    workers: int = 2,
+    among: Collection[int] | None = None,
 ) -> list[Match]:
-    """Every pair of ``records`` scoring at least ``threshold``, best first.
+    """Every pair of ``records`` scoring at least ``threshold``, best first; with
+    ``among`` (ids), only the pairs with at least one of those records.
 
     Blocking: two names can only reach the threshold when every word of one has an
     alike word in the other (``_aligned`` scores the weakest pair). So each name is
@@ -293,13 +305,35 @@ def duplicates(
     """
     keys = [name_key(record.name) for record in records]
     plain = [key.key.split() for key in keys]
-    candidates = _blocked(plain, queries=range(len(keys)), workers=workers)
-    skeletal = [index for index, key in enumerate(keys) if key.skeleton]
+    queries = (
+        range(len(keys))
+        if among is None
+        else [index for index, record in enumerate(records) if record.id in among]
+    )
+    candidates = _blocked(plain, queries=queries, workers=workers)
+    wanted = set(queries)
+    skeletal = [index for index, key in enumerate(keys) if key.skeleton and index in wanted]
+    if among is not None:
+        # A Latin name among the wanted ones may meet an Arabic one outside them.
+        skeletal_outside = [
+            index for index, key in enumerate(keys) if key.skeleton and index not in wanted
+        ]
+    else:
+        skeletal_outside = []
     if skeletal:
         skeletons = [
             key.skeleton.split() or [_skeleton(word) for word in key.key.split()] for key in keys
         ]
         candidates |= _blocked(skeletons, queries=skeletal, workers=workers)
+    if skeletal_outside:
+        skeletons = [
+            key.skeleton.split() or [_skeleton(word) for word in key.key.split()] for key in keys
+        ]
+        candidates |= {
+            pair
+            for pair in _blocked(skeletons, queries=skeletal_outside, workers=workers)
+            if pair[0] in wanted or pair[1] in wanted
+        }
     matches = []
     for first, second in candidates:
         result = _score(records[first], records[second], keys[first], keys[second])
@@ -320,10 +354,18 @@ def _blocked(
     for name, words in enumerate(names):
         for word in set(words):
             holders[index[word]].append(name)
-    alike = _alike_words(vocabulary, workers=workers)
-    reach = [sum(len(holders[other]) for other in alike[word]) for word in range(len(vocabulary))]
+    queried = list(queries)
+    asked = sorted({index[word] for name in queried for word in names[name]})
+    alike = dict(
+        zip(
+            asked,
+            _alike_words([vocabulary[i] for i in asked], vocabulary, workers=workers),
+            strict=True,
+        )
+    )
+    reach = {word: sum(len(holders[other]) for other in alike[word]) for word in asked}
     pairs: set[tuple[int, int]] = set()
-    for name in queries:
+    for name in queried:
         ranked = sorted({index[word] for word in names[name]}, key=reach.__getitem__)
         if not ranked:
             continue
@@ -339,12 +381,15 @@ def _blocked(
     return pairs
 
 
-def _alike_words(vocabulary: Sequence[str], *, workers: int) -> list[list[int]]:
-    """For each word, the words of ``vocabulary`` at least ``WORD_CUT`` alike (itself too)."""
-    alike: list[list[int]] = [[] for _ in vocabulary]
-    for start in range(0, len(vocabulary), BLOCK_ROWS):
+def _alike_words(
+    words: Sequence[str], vocabulary: Sequence[str], *, workers: int
+) -> list[list[int]]:
+    """For each of ``words``, the positions of the words of ``vocabulary`` at least
+    ``WORD_CUT`` alike to it (itself too)."""
+    alike: list[list[int]] = [[] for _ in words]
+    for start in range(0, len(words), BLOCK_ROWS):
         matrix = process.cdist(
-            vocabulary[start : start + BLOCK_ROWS],
+            words[start : start + BLOCK_ROWS],
             vocabulary,
             scorer=fuzz.ratio,
             score_cutoff=WORD_CUT,

@@ -7,6 +7,7 @@ or stores a name: a proposal holds two persons and a score.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -51,12 +52,13 @@ def proposals(
     told_apart = _distinct()
     found = []
     for match in matching.duplicates(
-        [_record(person) for person in persons], threshold=threshold, workers=workers
+        [_record(person) for person in persons],
+        threshold=threshold,
+        workers=workers,
+        among=involving,
     ):
         pair = (min(match.first, match.second), max(match.first, match.second))
         if pair in told_apart:
-            continue
-        if involving is not None and not (match.first in involving or match.second in involving):
             continue
         found.append(Proposal(by_pk[match.first], by_pk[match.second], match.score))
     return found
@@ -90,3 +92,16 @@ def persons_with_proposals(person_ids: Iterable[int]) -> dict[int, int]:
             if pk in wanted:
                 counts[pk] = counts.get(pk, 0) + 1
     return counts
+
+
+def created_since_proposals(since: dt.datetime) -> tuple[int, int]:
+    """After an import: how many persons created since ``since`` may be the same as
+    another person, and in how many pairs."""
+    created = set(Person.objects.filter(created_at__gte=since).values_list("pk", flat=True))
+    if not created:
+        return 0, 0
+    found = proposals(involving=created)
+    concerned = {
+        pk for proposal in found for pk in (proposal.first.pk, proposal.second.pk) if pk in created
+    }
+    return len(concerned), len(found)

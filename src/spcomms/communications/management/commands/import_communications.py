@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.utils.translation import gettext, gettext_noop
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
+from spcomms.cases.proposals import created_since_proposals
 from spcomms.communications.importing.reading import FileFormat
 from spcomms.communications.importing.services import (
     CommunicationImportError,
@@ -59,6 +61,7 @@ class Command(ImportCommand):
         file_format: str | None,
         **options: Any,
     ) -> None:
+        started = timezone.now()
         try:
             report = communications_import(
                 path=file,
@@ -70,6 +73,21 @@ class Command(ImportCommand):
             problems: list[formats.Problem] = list(error.problems)
             raise CommandError(refusal(file.name, problems)) from None
         self.stdout.write(summary(report))
+        if report.persons.created:
+            self.stdout.write(duplicates_hint(*created_since_proposals(started)))
+
+
+def duplicates_hint(persons: int, pairs: int) -> str:
+    """What the import found about the persons it created: who may be someone known."""
+    if not pairs:
+        return gettext("No new person looks like a person already recorded.")
+    return ngettext(
+        "%(persons)d new person may be the same as another (%(pairs)d pairs); decide at "
+        "/staff/persons/duplicates/ or list them with: spcomms persons duplicates",
+        "%(persons)d new persons may be the same as others (%(pairs)d pairs); decide at "
+        "/staff/persons/duplicates/ or list them with: spcomms persons duplicates",
+        persons,
+    ) % {"persons": persons, "pairs": pairs}
 
 
 def summary(report: ImportReport) -> str:
