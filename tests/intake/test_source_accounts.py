@@ -631,3 +631,28 @@ def test_staff_see_which_organisations_account_sent_a_submission(
     html = staff.get(f"/staff/intake/{submission.public_id}/").content.decode()
 
     assert "Org of ngo-seen (ngo-seen)" in html
+
+
+# Languages -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "listed"),
+    [
+        ("fr", "Ouvrir un compte pour votre organisation", "Les envois de votre organisation"),
+        ("es", "Abrir una cuenta para su organización", "Los envíos de su organización"),
+    ],
+)
+def test_the_account_pages_speak_french_and_spanish(
+    client: Client, reference: None, language: str, heading: str, listed: str
+) -> None:
+    client.cookies["django_language"] = language
+    opening = client.get(NEW).content.decode()
+    verified_source(client, f"ngo-{language}")
+    builders.submission(source_account=User.objects.get(username=f"ngo-{language}"))
+
+    page = client.get(ACCOUNT).content.decode()
+
+    assert f"<h1>{heading}</h1>" in opening
+    assert f'lang="{language}"' in page
+    assert f"<h1>{listed}</h1>" in page
