@@ -46,7 +46,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def with_mention_count(self) -> PersonQuerySet:
         """Annotate ``mention_count``: the sent communications that name each person or
-        a person merged into them (decision 0007).
+        a person merged into them (decision 0008).
 
         It is counted from the links every time, never stored, so it cannot drift
         from the record, and a merge, its undoing or a split changes it at once.
@@ -281,7 +281,7 @@ class PersonMerge(models.Model):
     """Staff said that ``absorbed`` is ``survivor``: the absorbed record points at the
     survivor (``Person.merged_into``) and its mentions count for the survivor.
 
-    Nothing is rewritten, so undoing is exact (decision 0007): the row keeps the
+    Nothing is rewritten, so undoing is exact (decision 0008): the row keeps the
     persons that had been merged into the absorbed one and were carried over to the
     survivor, and the consent records the merge added so that no consent widened.
     """

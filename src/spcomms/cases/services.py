@@ -2,7 +2,7 @@
 
 Each service takes the acting user, checks that they may manage persons, runs in one
 transaction, and writes an audit row with identifiers and counts only, never a name.
-The design (decision 0007): a merge rewrites no mention. The absorbed record points at
+The design (decision 0008): a merge rewrites no mention. The absorbed record points at
 the survivor through ``Person.merged_into`` and every count resolves it, so undoing
 a merge restores exactly what was there. Consent never widens: a merge adds, where
 needed, a consent record that is the strictest of the persons' consents, and undoing
