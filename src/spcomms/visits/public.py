@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from spcomms.reference.models import Country, Mandate
@@ -33,6 +34,9 @@ from spcomms.visits.models import (
 )
 
 S = VisitStatus
+# Read once: an enum's ``values`` is rebuilt at each call.
+REC_STATUSES: tuple[str, ...] = tuple(RecommendationStatus.values)
+NO_RECOMMENDATIONS: dict[str, int] = dict.fromkeys(REC_STATUSES, 0)  # shared, never written
 # A State's reply to a request: it accepted, refused or asked to put the visit off.
 REPLY_STEPS = (S.ACCEPTED, S.REFUSED, S.POSTPONED)
 
@@ -117,69 +121,134 @@ class VisitFigures:
         return sum(self.recommendations.values())
 
 
-def visit_figures(visits: Iterable[VisitOutline]) -> VisitFigures:
-    visits = list(visits)
-    awaiting = [v for v in visits if v.awaiting_reply]
-    delays = [(v.replied_on - v.requested_on).days for v in visits if v.replied_on is not None]
-    recommendations = dict.fromkeys(RecommendationStatus.values, 0)
-    for visit in visits:
-        for status, count in visit.recommendations.items():
-            recommendations[status] += count
-    replied = sum(v.replied for v in visits)
-    accepted = sum(v.accepted for v in visits)
+# What the figures need of one request: date requested, status, day of the State's
+# first reply (or None), whether it was ever accepted.
+FigureRow = tuple[dt.date, str, dt.date | None, bool]
+
+
+def _figures(rows: Iterable[FigureRow], recommendations: dict[str, int]) -> VisitFigures:
+    requests = replied = accepted = carried_out = refused = no_reply = 0
+    awaiting = accepted_open = 0
+    awaiting_since: dt.date | None = None
+    delays = []
+    for requested_on, status, replied_on, ever_accepted in rows:
+        requests += 1
+        final = status in FINAL_STATUSES
+        carried_out += status == S.CARRIED_OUT
+        refused += status == S.REFUSED
+        no_reply += status == S.NO_REPLY
+        has_reply = replied_on is not None or status == S.CARRIED_OUT
+        was_accepted = ever_accepted or status == S.CARRIED_OUT
+        replied += has_reply
+        accepted += was_accepted
+        accepted_open += was_accepted and not final
+        if replied_on is not None:
+            delays.append((replied_on - requested_on).days)
+        if not has_reply and not final:
+            awaiting += 1
+            if awaiting_since is None or requested_on < awaiting_since:
+                awaiting_since = requested_on
     return VisitFigures(
-        requests=len(visits),
+        requests=requests,
         replied=replied,
-        reply_rate=percent(replied, len(visits)),
+        reply_rate=percent(replied, requests),
         accepted=accepted,
-        acceptance_rate=percent(accepted, len(visits)),
-        carried_out=sum(v.status == S.CARRIED_OUT for v in visits),
-        refused=sum(v.status == S.REFUSED for v in visits),
-        no_reply=sum(v.status == S.NO_REPLY for v in visits),
-        awaiting_reply=len(awaiting),
-        awaiting_since=min((v.requested_on for v in awaiting), default=None),
-        accepted_not_carried_out=sum(v.accepted and v.status not in FINAL_STATUSES for v in visits),
+        acceptance_rate=percent(accepted, requests),
+        carried_out=carried_out,
+        refused=refused,
+        no_reply=no_reply,
+        awaiting_reply=awaiting,
+        awaiting_since=awaiting_since,
+        accepted_not_carried_out=accepted_open,
         median_days_to_reply=round(statistics.median(delays)) if delays else None,
         recommendations=recommendations,
     )
 
 
+def visit_figures(visits: Iterable[VisitOutline]) -> VisitFigures:
+    visits = list(visits)
+    recommendations = dict.fromkeys(REC_STATUSES, 0)
+    for visit in visits:
+        for status, count in visit.recommendations.items():
+            recommendations[status] += count
+    return _figures(
+        ((v.requested_on, v.status, v.replied_on, v.accepted) for v in visits), recommendations
+    )
+
+
+ALL_STATES_KEY = "spcomms:visits:all-states-figures"
+ALL_STATES_SECONDS = 60
+
+
+def all_states_figures_cached() -> VisitFigures:
+    """``all_states_figures()``, kept for a minute: every State page shows them. The
+    services drop the copy of the process that made a change (``visits_changed``);
+    another server process may show the old comparison for up to a minute."""
+    figures = cache.get(ALL_STATES_KEY)
+    if not isinstance(figures, VisitFigures):
+        figures = all_states_figures()
+        cache.set(ALL_STATES_KEY, figures, ALL_STATES_SECONDS)
+    return figures
+
+
+def visits_changed() -> None:
+    cache.delete(ALL_STATES_KEY)
+
+
+def all_states_figures() -> VisitFigures:
+    """The figures over every request, with the database doing the work: two queries
+    whose rows are plain values, for the comparison on each State page."""
+    rows = VisitRequest.objects.annotate(
+        first_reply=Min("events__on", filter=Q(events__status__in=REPLY_STEPS)),
+        ever_accepted=Exists(VisitEvent.objects.filter(request=OuterRef("pk"), status=S.ACCEPTED)),
+    ).values_list("requested_on", "status", "first_reply", "ever_accepted")
+    recommendations = dict.fromkeys(REC_STATUSES, 0)
+    for status, count in (
+        Recommendation.objects.values("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    ):
+        recommendations[status] = count
+    return _figures(rows, recommendations)
+
+
+def _recommendation_counts(visit_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per visit with recommendations, how many are at each follow-up status."""
+    found = Recommendation.objects.all()
+    if visit_ids is not None:
+        found = found.filter(visit_id__in=list(visit_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for visit_id, status, count in (
+        found.values("visit_id", "status")
+        .annotate(count=Count("pk"))
+        .values_list("visit_id", "status", "count")
+    ):
+        counts.setdefault(visit_id, dict.fromkeys(REC_STATUSES, 0))[status] = count
+    return counts
+
+
 def public_visits(**filters: object) -> list[PublicVisit]:
     """The requests matching ``filters`` (``country=``, ``mandate=``), newest first, in
-    their public form. Three queries whatever their number."""
-    found = (
+    their public form. Three queries whatever their number; the steps are read as plain
+    values, never the staff note."""
+    requests = list(
         VisitRequest.objects.filter(**filters)
         .select_related("mandate", "country")
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=VisitEvent.objects.order_by("on", "pk").only(
-                    "request_id", "status", "on", "start_date", "end_date"
-                ),
-            )
-        )
-        .annotate(
-            **{
-                f"rec_{status}": Count("recommendations", filter=Q(recommendations__status=status))
-                for status in RecommendationStatus.values
-            }
-        )
         .order_by("-requested_on", "-pk")
     )
+    ids = [request.pk for request in requests]
+    steps: dict[int, list[PublicStep]] = defaultdict(list)
+    for request_id, status, on, start_date, end_date in (
+        VisitEvent.objects.filter(request_id__in=ids)
+        .order_by("on", "pk")
+        .values_list("request_id", "status", "on", "start_date", "end_date")
+    ):
+        history = steps[request_id]
+        renewed = status == S.REQUESTED and any(s.status == S.REQUESTED for s in history)
+        history.append(PublicStep(S(status), on, start_date, end_date, renewed=renewed))
+    recommendations = _recommendation_counts(ids) if ids else {}
     visits = []
-    for request in found:
-        steps, seen_request = [], False
-        for event in request.events.all():
-            steps.append(
-                PublicStep(
-                    status=S(event.status),
-                    on=event.on,
-                    start_date=event.start_date,
-                    end_date=event.end_date,
-                    renewed=event.status == S.REQUESTED and seen_request,
-                )
-            )
-            seen_request = seen_request or event.status == S.REQUESTED
+    for request in requests:
         visits.append(
             PublicVisit(
                 pk=request.pk,
@@ -193,11 +262,8 @@ def public_visits(**filters: object) -> list[PublicVisit]:
                 statement_url=request.statement_url,
                 report_symbol=request.report_symbol,
                 report_url=request.report_url,
-                steps=steps,
-                recommendations={
-                    status: getattr(request, f"rec_{status}")
-                    for status in RecommendationStatus.values
-                },
+                steps=steps.get(request.pk, []),
+                recommendations=recommendations.get(request.pk, NO_RECOMMENDATIONS),
             )
         )
     return visits
@@ -234,38 +300,6 @@ class StateVisits:
         return self.invitations[0] if self.invitations else None
 
 
-def _outlines() -> list[VisitOutline]:
-    """Every request, with only what the figures need: three light queries, for the
-    comparison with all States on each State page."""
-    replies: dict[int, list[PublicStep]] = defaultdict(list)
-    for request_id, status, on in (
-        VisitEvent.objects.filter(status__in=REPLY_STEPS)
-        .order_by("on", "pk")
-        .values_list("request_id", "status", "on")
-    ):
-        replies[request_id].append(PublicStep(S(status), on, None, None, renewed=False))
-    recommendations: dict[int, dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(RecommendationStatus.values, 0)
-    )
-    for visit_id, status, count in (
-        Recommendation.objects.values("visit_id", "status")
-        .annotate(count=Count("pk"))
-        .values_list("visit_id", "status", "count")
-    ):
-        recommendations[visit_id][status] = count
-    return [
-        VisitOutline(
-            requested_on=requested_on,
-            status=S(status),
-            steps=replies.get(pk, []),
-            recommendations=recommendations[pk],
-        )
-        for pk, requested_on, status in VisitRequest.objects.values_list(
-            "pk", "requested_on", "status"
-        )
-    ]
-
-
 def state_visits(country: Country) -> StateVisits:
     visits = public_visits(country=country)
     groups: dict[int, list[PublicVisit]] = defaultdict(list)
@@ -279,7 +313,7 @@ def state_visits(country: Country) -> StateVisits:
         label=country.name,
         by_mandate=by_mandate,
         figures=visit_figures(visits),
-        all_states=visit_figures(_outlines()),
+        all_states=all_states_figures_cached(),
         invitations=list(
             StandingInvitation.objects.filter(country=country).order_by("-extended_on", "-pk")
         ),

@@ -32,6 +32,7 @@ from spcomms.visits.models import (
     VisitRequest,
     VisitStatus,
 )
+from spcomms.visits.public import visits_changed
 
 # The first thematic mandate was created in 1980: nothing in this record is older.
 EARLIEST = dt.date(1980, 1, 1)
@@ -180,6 +181,7 @@ def visit_request_create(
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="visit_request_create",
@@ -320,6 +322,7 @@ def visit_step_record(
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="visit_step_record",
@@ -384,6 +387,7 @@ def visit_links_set(
         report_url,
     )
     locked.save(update_fields=["statement_url", "report_symbol", "report_url"])
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="visit_links_set",
@@ -451,6 +455,7 @@ def recommendation_add(
     created = Recommendation.objects.create(
         visit=visit, text=text, status=chosen, reviewed_on=reviewed_on
     )
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="recommendation_add",
@@ -480,6 +485,7 @@ def recommendation_review(
     before = locked.status
     locked.status, locked.reviewed_on = chosen, reviewed_on
     locked.save(update_fields=["status", "reviewed_on"])
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="recommendation_review",
@@ -521,6 +527,7 @@ def standing_invitation_extend(
             % {"date": withdrawn.isoformat()},
         )
     created = StandingInvitation.objects.create(country=country, extended_on=extended_on)
+    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor, action="standing_invitation_extend", obj=created, country=country.iso3
     )
@@ -545,6 +552,7 @@ def standing_invitation_withdraw(
         )
     locked.withdrawn_on = withdrawn_on
     locked.save(update_fields=["withdrawn_on"])
+    transaction.on_commit(visits_changed)
     audit_record(actor=actor, action="standing_invitation_withdraw", obj=locked)
     invitation.refresh_from_db()
     return locked
