@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -140,11 +141,15 @@ def account_new(request: HttpRequest) -> HttpResponse:
         ):
             throttle.count(request, limit)  # probing for taken names counts like an opening
         return render(request, "intake/account/new.html", {"form": form}, status=BAD_REQUEST)
-    user = source_account_open(
-        organisation=form.cleaned_data["organisation"],
-        username=form.cleaned_data["username"],
-        password=form.cleaned_data["password1"],
-    )
+    try:
+        user = source_account_open(
+            organisation=form.cleaned_data["organisation"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+    except IntegrityError:  # the same username, taken by a request that ran alongside
+        form.add_error("username", _("This username is taken. Choose another."))
+        return render(request, "intake/account/new.html", {"form": form}, status=BAD_REQUEST)
     throttle.count(request, limit)
     login(request, user, backend=BACKEND)
     return HttpResponseRedirect(_setup_url(reverse("intake:account")))
