@@ -8,7 +8,7 @@ or stores a name: a proposal holds two persons and a score.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from spcomms.cases import matching
@@ -105,3 +105,10 @@ def created_since_proposals(since: dt.datetime) -> tuple[int, int]:
         pk for proposal in found for pk in (proposal.first.pk, proposal.second.pk) if pk in created
     }
     return len(concerned), len(found)
+
+
+def lookalikes(persons: Sequence[Person]) -> list[tuple[Person, int]]:
+    """Each of ``persons`` with how many other persons may be the same, for the pages where
+    a case file names them."""
+    counts = persons_with_proposals(person.pk for person in persons)
+    return [(person, counts.get(person.pk, 0)) for person in persons]

@@ -30,7 +30,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from spcomms.accounts.models import User
-from spcomms.cases.models import CaseFile
+from spcomms.cases.access import may_manage_persons
+from spcomms.cases.models import CaseFile, Person
+from spcomms.cases.proposals import lookalikes
 from spcomms.communications.models import Communication, ReplyComment
 from spcomms.intake import staff_forms
 from spcomms.intake.attachments import REMOVED
@@ -267,6 +269,7 @@ def _detail_context(
         "thread": thread,
         "may_read_originals": can_read_originals(user),
         "case_file": case_file,
+        "case_persons": _case_persons(user, case_file),
         "communications": communications,
         "reply_comments": _reply_comments(submission),
         "assign_form": staff_forms.AssignForm(initial={"assignee": submission.assigned_to_id}),
@@ -285,6 +288,15 @@ def _detail_context(
     for name, form in forms.items():
         context[name] = form
     return context
+
+
+def _case_persons(user: User, case_file: CaseFile | None) -> list[tuple[Person, int]]:
+    """The persons the case file names, each with how many recorded persons may be the same,
+    for staff who may see persons (``spcomms.cases.access``)."""
+    if case_file is None or not may_manage_persons(user):
+        return []
+    named = list(Person.objects.filter(case_entries__case_file=case_file).order_by("pk"))
+    return lookalikes(named) if named else []
 
 
 def _render_detail(
