@@ -53,6 +53,25 @@ class PublicStep:
     end_date: dt.date | None
     renewed: bool  # a "requested" step after the first: the request was renewed
 
+    @property
+    def text(self) -> str:
+        """The step as the public history shows it: its label, its day, and for dates
+        proposed the first and last day. Built here rather than in the template: a State
+        page lists every step of every request."""
+        label = _("Request renewed") if self.renewed else str(self.status.label)
+        text = f"{label} {self.on.isoformat()}"
+        if self.start_date and self.end_date and self.status != S.CARRIED_OUT:
+            text += (
+                " ("
+                + _("for %(start)s – %(end)s")  # noqa: RUF001  # the en dash of a date range
+                % {
+                    "start": self.start_date.isoformat(),
+                    "end": self.end_date.isoformat(),
+                }
+                + ")"
+            )
+        return text
+
 
 @dataclass(frozen=True)
 class VisitOutline:
