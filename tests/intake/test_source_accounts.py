@@ -656,3 +656,24 @@ def test_the_account_pages_speak_french_and_spanish(
     assert f"<h1>{heading}</h1>" in opening
     assert f'lang="{language}"' in page
     assert f"<h1>{listed}</h1>" in page
+
+
+def test_the_list_says_acted_on_as_the_status_page_does_once_a_communication_was_sent(
+    client: Client, reference: None, secretariat_officer: User
+) -> None:
+    user = verified_source(client, "ngo-acted")
+    submission = builders.submission(source_account=user, status=SubmissionStatus.UNDER_REVIEW)
+    communication = factories.communication(sent_at=dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC))
+    communication.case_files.add(
+        decision_open_case_file(
+            actor=secretariat_officer,
+            submission=submission,
+            country=Country.objects.get(iso3="COL"),
+        )
+    )
+
+    listed = client.get(ACCOUNT).content.decode()
+    status = client.get(f"{ACCOUNT}submissions/{submission.public_id}/").content.decode()
+
+    assert re.search(r'data-testid="row-status">Acted on<', listed)
+    assert re.search(r'data-testid="status">Acted on<', status)
