@@ -12,18 +12,22 @@
    given a variant spelling of another. Prints the seconds, the pairs proposed, how
    many of the planted variants were found, and the peak memory of the process.
 
-Pure computation: no database.
+3. The same 12,000 names stored as persons (names encrypted) in a fresh SQLite database,
+   and in the PostgreSQL database ``spcomms_bench_persons`` when a server answers: the time
+   ``spcomms persons duplicates`` and the duplicates page take to read, decrypt and match
+   them all, and to propose the persons who may be one given person (a person's file).
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.harness import REPOSITORY, peak_megabytes
+from benchmarks.harness import CHILD_FLAG, REPOSITORY, peak_megabytes, run_on_both_databases
 
 PAIRS = REPOSITORY / "tests" / "cases" / "name_pairs.csv"
 NAMES = 12_000
@@ -144,10 +148,58 @@ def measure_speed() -> None:
     )
 
 
+def measure_stored() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from spcomms.cases.models import Person, PersonKind
+    from spcomms.cases.proposals import proposals, proposals_for
+    from spcomms.reference.models import Country
+    from spcomms.reference.services import reference_load
+
+    call_command("migrate", verbosity=0)
+    reference_load()
+    countries = {country.iso3: country for country in Country.objects.filter(iso3__in=COUNTRIES)}
+    records, _planted = _names()
+    Person.objects.bulk_create(
+        [
+            Person(kind=PersonKind.INDIVIDUAL, name=record.name, country=countries[record.country])  # type: ignore[attr-defined]
+            for record in records
+        ],
+        batch_size=2000,
+    )
+    started = time.perf_counter()
+    found = proposals()
+    seconds = time.perf_counter() - started
+    one = Person.objects.order_by("-pk").first()
+    assert one is not None  # noqa: S101  # created just above
+    started = time.perf_counter()
+    proposals_for(one)
+    single = time.perf_counter() - started
+    print(
+        f"  {connection.display_name}: {len(records):,} stored persons read, decrypted and "
+        f"matched in {seconds:.2f} s ({len(found):,} pairs); one person's candidates in "
+        f"{single:.2f} s; peak memory {peak_megabytes():.0f} MB",
+        flush=True,
+    )
+
+
 def main() -> None:
     measure_pair_set()
     measure_speed()
+    run_on_both_databases(
+        module="benchmarks.bench_persons",
+        database="spcomms_bench_persons",
+        scale=1.0,
+        prefix="spcomms-bench-persons-",
+    )
 
 
 if __name__ == "__main__":
-    main()
+    if CHILD_FLAG in sys.argv[1:]:
+        measure_stored()
+    else:
+        main()

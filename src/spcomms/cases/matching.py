@@ -400,19 +400,3 @@ def _alike_words(
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
             alike[start + row].append(column)
     return alike
-
-
-def candidates_for(
-    record: Record, others: Sequence[Record], *, threshold: float = THRESHOLD, limit: int = 10
-) -> list[Match]:
-    """The persons among ``others`` who may be ``record``, best first."""
-    query = name_key(record.name)
-    matches = []
-    for other in others:
-        if other.id == record.id:
-            continue
-        result = _score(record, other, query, name_key(other.name))
-        if result.total >= threshold:
-            matches.append(Match(record.id, other.id, result))
-    matches.sort(key=lambda match: (-match.score.total, match.second))
-    return matches[:limit]

@@ -68,19 +68,15 @@ def proposals_for(
     person: Person, *, threshold: float = matching.THRESHOLD, limit: int = 10
 ) -> list[Proposal]:
     """The persons who may be ``person``, best first."""
-    if person.merged_into_id is not None:
-        return []
-    others = [other for other in _canonical() if other.pk != person.pk]
-    by_pk = {other.pk: other for other in others}
-    told_apart = _distinct()
-    found = []
-    for match in matching.candidates_for(
-        _record(person), [_record(other) for other in others], threshold=threshold, limit=limit * 2
-    ):
-        pair = (min(match.first, match.second), max(match.first, match.second))
-        if pair not in told_apart:
-            found.append(Proposal(person, by_pk[match.second], match.score))
-    return found[:limit]
+    if person.merged_into_id is None:
+        found = [
+            proposal
+            if proposal.first.pk == person.pk
+            else Proposal(proposal.second, proposal.first, proposal.score)
+            for proposal in proposals(threshold=threshold, involving={person.pk})
+        ]
+        return found[:limit]
+    return []
 
 
 def persons_with_proposals(person_ids: Iterable[int]) -> dict[int, int]:
