@@ -25,7 +25,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from spcomms.accounts.models import User
 from spcomms.visits import forms
-from spcomms.visits.models import Recommendation, StandingInvitation, VisitRequest
+from spcomms.visits.models import (
+    Recommendation,
+    StandingInvitation,
+    VisitEvent,
+    VisitRequest,
+)
 from spcomms.visits.services import (
     InvalidInput,
     NotAllowed,
@@ -100,14 +105,24 @@ def visit_list(request: HttpRequest, user: User) -> HttpResponse:
             found = found.filter(status=data["status"])
         if data["year"]:
             found = found.filter(requested_on__year=data["year"])
-    found = found.annotate(steps=Count("events")).order_by("-requested_on", "-pk")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found.order_by("-requested_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Steps counted for the page's requests only, not grouped over the whole table.
+    shown = list(page.object_list)
+    steps = dict(
+        VisitEvent.objects.filter(request__in=shown)
+        .values("request_id")
+        .annotate(count=Count("pk"))
+        .values_list("request_id", "count")
+    )
+    rows = [(visit, steps.get(visit.pk, 0)) for visit in shown]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "visits/list.html",
-        {"page": page, "filters": filters, "query": query.urlencode()},
+        {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()},
         status=status,
     )
 
