@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
@@ -190,3 +192,19 @@ def test_the_persons_file_shows_consent_case_files_and_merges(
     assert b'data-testid="undo-merge"' in page.content
     absorbed = client.get(f"/staff/persons/{nabil.pk}/")
     assert b'data-testid="merged-into"' in absorbed.content
+
+
+def test_the_list_takes_the_same_queries_for_many_persons(
+    client: Client, secretariat_officer: User
+) -> None:
+    _signed_in(client, secretariat_officer)
+    for number in range(3):
+        factories.communication(persons=(factories.person(name=f"Person {number}"),))
+    client.get("/staff/persons/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/staff/persons/")
+    for number in range(30):
+        factories.communication(persons=(factories.person(name=f"Other {number}"),))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/staff/persons/")
+    assert len(many.captured_queries) == len(few.captured_queries)
