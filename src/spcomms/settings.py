@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "spcomms.followup",
     "spcomms.reprisals",
     "spcomms.visits",
+    "spcomms.analysis",
     "spcomms.publication",
     "spcomms.demo",
 ]
