@@ -118,3 +118,17 @@ def test_on_the_pair_set_blocking_loses_almost_nothing(workers: int) -> None:
     ]
     missed = [pair for pair in alone if pair not in found]
     assert len(missed) <= len(alone) // 20
+
+
+def test_pairs_among_some_records_are_those_of_all_pairs_that_involve_them() -> None:
+    rows = _labelled()
+    records = [
+        Record(number, row[f"name_{side}"], row[f"country_{side}"], row[f"organisation_{side}"])
+        for number, (row, side) in enumerate((row, side) for row in rows for side in "ab")
+    ]
+    wanted = {record.id for record in records if record.id % 7 == 0}
+    everything = {(m.first, m.second) for m in duplicates(records, workers=1)}
+    involving = {pair for pair in everything if pair[0] in wanted or pair[1] in wanted}
+    among = {(m.first, m.second) for m in duplicates(records, workers=1, among=wanted)}
+    assert len(among ^ involving) <= len(involving) // 20
+    assert any(records[a].name.isascii() != records[b].name.isascii() for a, b in among)

@@ -298,7 +298,7 @@ def duplicates(
 
     Blocking: two names can only reach the threshold when every word of one has an
     alike word in the other (``_aligned`` scores the weakest pair). So each name is
-    compared only with the names holding a word alike to its rarest word; which
+    compared only with the names holding words alike to its two rarest words; which
     words are alike is found once for the whole vocabulary with
     ``rapidfuzz.process.cdist``. Names from scripts without short vowels do the same
     with the consonant skeletons of the words.
@@ -311,29 +311,22 @@ def duplicates(
         else [index for index, record in enumerate(records) if record.id in among]
     )
     candidates = _blocked(plain, queries=queries, workers=workers)
-    wanted = set(queries)
-    skeletal = [index for index, key in enumerate(keys) if key.skeleton and index in wanted]
-    if among is not None:
-        # A Latin name among the wanted ones may meet an Arabic one outside them.
-        skeletal_outside = [
-            index for index, key in enumerate(keys) if key.skeleton and index not in wanted
-        ]
-    else:
-        skeletal_outside = []
-    if skeletal:
+    abjad = {index for index, key in enumerate(keys) if key.skeleton}
+    if abjad:
         skeletons = [
             key.skeleton.split() or [_skeleton(word) for word in key.key.split()] for key in keys
         ]
-        candidates |= _blocked(skeletons, queries=skeletal, workers=workers)
-    if skeletal_outside:
-        skeletons = [
-            key.skeleton.split() or [_skeleton(word) for word in key.key.split()] for key in keys
-        ]
-        candidates |= {
-            pair
-            for pair in _blocked(skeletons, queries=skeletal_outside, workers=workers)
-            if pair[0] in wanted or pair[1] in wanted
-        }
+        if among is None:
+            # Every pair with a name from a script without short vowels has one on its side.
+            candidates |= _blocked(skeletons, queries=sorted(abjad), workers=workers)
+        else:
+            # Few names are wanted: compare all of them by skeleton, keep the pairs with
+            # a name from such a script.
+            candidates |= {
+                pair
+                for pair in _blocked(skeletons, queries=queries, workers=workers)
+                if pair[0] in abjad or pair[1] in abjad
+            }
     matches = []
     for first, second in candidates:
         result = _score(records[first], records[second], keys[first], keys[second])
