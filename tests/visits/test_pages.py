@@ -288,3 +288,24 @@ def test_standing_invitations_are_extended_and_withdrawn_on_the_page(
     assert invitation.withdrawn_on == dt.date(2010, 6, 1)
     twice = client.post(withdraw, {f"{prefix}-withdrawn_on": "2011-06-01"})
     assert twice.status_code == 409
+
+
+def test_the_admin_site_shows_visits_but_cannot_change_them(
+    client: Client, officer: User, administrator: User
+) -> None:
+    """An administrator could otherwise set any status or date past the rules and the audit."""
+    visit = make_visit(officer, S.REFUSED)
+    signed_in(client, administrator)
+    url = f"/admin/visits/visitrequest/{visit.pk}/change/"
+    assert client.get(url).status_code == 200
+    changed = client.post(
+        url, {"mandate": visit.mandate_id, "country": visit.country_id, "status": "carried_out"}
+    )
+    assert changed.status_code == 403
+    assert client.get("/admin/visits/visitrequest/add/").status_code == 403
+    assert (
+        client.post(f"/admin/visits/visitrequest/{visit.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    visit.refresh_from_db()
+    assert visit.status == S.REFUSED
