@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spcomms.accounts.models import User
 from spcomms.visits import forms
@@ -88,6 +88,7 @@ def _refused(form: django_forms.Form, error: InvalidInput) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
+@require_GET
 @staff_page
 def visit_list(request: HttpRequest, user: User) -> HttpResponse:
     filters = forms.FilterForm(request.GET or None)
@@ -205,6 +206,7 @@ def _detail(
     )
 
 
+@require_GET
 @staff_page
 def visit_detail(request: HttpRequest, user: User, pk: int) -> HttpResponse:
     return _detail(request, _visit(pk))
