@@ -208,3 +208,19 @@ def test_the_list_takes_the_same_queries_for_many_persons(
     with CaptureQueriesContext(connection) as many:
         client.get("/staff/persons/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_duplicates_page_shows_the_best_pairs_first_and_says_how_many_more(
+    client: Client, secretariat_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spcomms.cases import views
+
+    monkeypatch.setattr(views, "PROPOSALS_SHOWN", 1)
+    factories.person(name="Olga Petrova", country="RUS")
+    factories.person(name="Olga Petrowa", country="RUS")
+    factories.person(name="Nabeel Haddad", country="BHR")
+    factories.person(name="Nabil Hadad", country="BHR")
+    answer = _signed_in(client, secretariat_officer).get("/staff/persons/duplicates/")
+    assert len(answer.context["proposals"]) == 1
+    assert answer.context["proposals"][0].score.total == 100
+    assert b"The 1 best of 2 pairs are shown" in answer.content

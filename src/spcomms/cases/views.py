@@ -40,6 +40,7 @@ from spcomms.cases.services import (
 from spcomms.communications.models import Communication, CommunicationPerson, CommunicationStatus
 
 PAGE_SIZE = 50
+PROPOSALS_SHOWN = 200
 BAD_REQUEST = 400
 CONFLICT = 409
 
@@ -89,10 +90,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
+    found = proposing.proposals()
     return render(
         request,
         "cases/duplicates.html",
-        {"proposals": proposing.proposals(), "threshold": THRESHOLD},
+        {"proposals": found[:PROPOSALS_SHOWN], "total": len(found), "threshold": THRESHOLD},
     )
 
 
