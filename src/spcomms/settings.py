@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "spcomms.accounts",
     "spcomms.audit",
+    "spcomms.throttle",
     "spcomms.reference",
     "spcomms.covariates",
     "spcomms.intake",

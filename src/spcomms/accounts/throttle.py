@@ -1,25 +1,40 @@
 """Sign-in throttling: failed passwords and codes pause sign-in per account and per client.
 
-Each counter lives in Django's cache under an HMAC of the username or of the
-client's address, and expires with its window: no address reaches the database
-or a log. Failures are counted within a window of ``SPCOMMS_SIGNIN_PAUSE_SECONDS``
-from the first one; the failure that reaches the limit pauses sign-in for that
-long. A success clears the account's counter, never the client's, so that a
-guesser cannot reset its own count by signing in to an account of its own.
+The counts are rules of the one rate-limit mechanism (``spcomms.throttle.services``):
+shared by every server process, found by a keyed hash of the username or of the client's
+address (the key is replaced every hour), and deleted once their time has passed; no
+address or username reaches the database in clear or a log. Failures are counted within
+a window of ``SPCOMMS_SIGNIN_PAUSE_SECONDS`` from the first one; the failure that reaches
+the limit pauses sign-in for that long. A success clears the account's counter, never the
+client's, so that a guesser cannot reset its own count by signing in to an account of its
+own.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
+
+from spcomms.throttle.services import (
+    Rule,
+    client_address,
+    throttle_clear,
+    throttle_count,
+    throttle_record,
+)
+
+__all__ = [
+    "Pause",
+    "client_address",
+    "signin_failure_record",
+    "signin_pause",
+    "signin_success_record",
+]
 
 Scope = Literal["account", "client"]
 
@@ -53,58 +68,38 @@ class Pause:
         return text % {"minutes": minutes}
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address: from the proxy's header if one is configured, else the peer's."""
-    header = settings.SPCOMMS_CLIENT_ADDRESS_HEADER
-    forwarded = request.META.get(header, "") if header else ""
-    # A list (X-Forwarded-For style) names the client first.
-    return str(forwarded).split(",")[0].strip() or str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _key(scope: Scope, value: str) -> str:
-    digest = salted_hmac(f"spcomms.accounts.throttle.{scope}", value, algorithm="sha256")
-    return f"spcomms:signin:{scope}:{digest.hexdigest()}"
-
-
-def _limit(scope: Scope) -> int:
+def _rule(scope: Scope) -> Rule:
     if scope == "account":
-        return int(settings.SPCOMMS_SIGNIN_ACCOUNT_FAILURES)
-    return int(settings.SPCOMMS_SIGNIN_CLIENT_FAILURES)
+        attempts = int(settings.SPCOMMS_SIGNIN_ACCOUNT_FAILURES)
+    else:
+        attempts = int(settings.SPCOMMS_SIGNIN_CLIENT_FAILURES)
+    return Rule(f"signin.{scope}", attempts, int(settings.SPCOMMS_SIGNIN_PAUSE_SECONDS))
 
 
 def _subjects(request: HttpRequest | None, username: str | None) -> list[tuple[Scope, str]]:
     subjects: list[tuple[Scope, str]] = []
     if username:
-        subjects.append(("account", _key("account", username.casefold())))
+        subjects.append(("account", username.casefold()))
     if request is not None:
-        subjects.append(("client", _key("client", client_address(request))))
+        subjects.append(("client", client_address(request)))
     return subjects
 
 
 def signin_pause(request: HttpRequest | None, username: str | None) -> Pause | None:
     """The pause in force for this account or this client, if any."""
-    now = time.time()
-    for scope, key in _subjects(request, username):
-        count, until = cache.get(key, (0, 0.0))
-        if count >= _limit(scope) and until > now:
-            return Pause(scope, math.ceil(until - now))
+    for scope, subject in _subjects(request, username):
+        counted = throttle_count(_rule(scope), subject)
+        if counted is not None and counted.reached(_rule(scope)):
+            return Pause(scope, counted.seconds_left())
     return None
 
 
 def signin_failure_record(request: HttpRequest | None, username: str | None) -> None:
     """Count one failed password or code against the account and the client."""
-    now = time.time()
-    window = int(settings.SPCOMMS_SIGNIN_PAUSE_SECONDS)
-    for scope, key in _subjects(request, username):
-        count, until = cache.get(key, (0, 0.0))
-        if until <= now:
-            count, until = 0, now + window
-        count += 1
-        if count == _limit(scope):
-            until = now + window
-        cache.set(key, (count, until), timeout=math.ceil(until - now))
+    for scope, subject in _subjects(request, username):
+        throttle_record(_rule(scope), subject)
 
 
 def signin_success_record(username: str) -> None:
     """A complete sign-in clears the account's counter."""
-    cache.delete(_key("account", username.casefold()))
+    throttle_clear(_rule("account"), username.casefold())

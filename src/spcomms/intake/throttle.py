@@ -1,9 +1,10 @@
 """Rate limits per client for the source pages, without keeping who the client is.
 
-A client is known only by an HMAC of its address under a random key that lives
-in the cache and is replaced every window: the address itself is never stored
-or logged, and once the window has passed not even its keyed hash can be linked
-to the next one. Counts live in the cache only, for one window.
+The limits are rules of the one rate-limit mechanism (``spcomms.throttle.services``):
+counts shared by every server process, found by a keyed hash of the client's address
+whose key is replaced every hour, and deleted once their window has passed. The address
+itself is never stored or logged. Windows are fixed slices of the clock, so that a
+refusal can say how many minutes are left.
 
 Behind a reverse proxy every request comes from the proxy: set
 ``SPCOMMS_CLIENT_ADDRESS_HEADER`` to the header in which the proxy passes the
@@ -13,17 +14,19 @@ shares one address, so the limits then apply to all of them together.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from spcomms.accounts.throttle import client_address
+from spcomms.throttle.services import (
+    Rule,
+    client_address,
+    throttle_clear,
+    throttle_count,
+    throttle_record,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class Limit:
     name: str
     attempts: int
     window: int
+
+    @property
+    def rule(self) -> Rule:
+        return Rule(f"intake.{self.name}", self.attempts, self.window, aligned=True)
 
 
 def code_attempts() -> Limit:
@@ -45,34 +52,29 @@ def submissions() -> Limit:
     )
 
 
-def _window(limit: Limit) -> int:
-    return int(time.time()) // limit.window
-
-
-def _client(request: HttpRequest, limit: Limit) -> str:
-    window = _window(limit)
-    key_name = f"intake-throttle-key:{window}"
-    key = cache.get(key_name)
-    if key is None:
-        cache.add(key_name, secrets.token_hex(32), timeout=limit.window * 2)
-        key = cache.get(key_name)
-    address = client_address(request)
-    digest = hmac.new(str(key).encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"intake-throttle:{limit.name}:{window}:{digest}"
-
-
 def is_limited(request: HttpRequest, limit: Limit) -> bool:
-    return int(cache.get(_client(request, limit), 0)) >= limit.attempts
+    counted = throttle_count(limit.rule, client_address(request))
+    return counted is not None and counted.reached(limit.rule)
 
 
 def count(request: HttpRequest, limit: Limit) -> None:
-    name = _client(request, limit)
-    if not cache.add(name, 1, timeout=limit.window):
-        try:
-            cache.incr(name)
-        except ValueError:
-            cache.add(name, 1, timeout=limit.window)
+    throttle_record(limit.rule, client_address(request))
 
 
 def minutes_left(limit: Limit) -> int:
     return max(1, (limit.window - int(time.time()) % limit.window + 59) // 60)
+
+
+def _draft_sent() -> Rule:
+    return Rule("intake.draft-sent", 1, settings.SPCOMMS_INTAKE_DRAFT_SECONDS)
+
+
+def draft_first_send(draft_id: str) -> bool:
+    """True the first time a draft is sent, False if any process saw it sent before: a
+    form sent twice (a double click, the back button) makes one submission."""
+    return throttle_record(_draft_sent(), draft_id).count == 1
+
+
+def draft_send_undo(draft_id: str) -> None:
+    """The draft was not stored after all: let it be sent again."""
+    throttle_clear(_draft_sent(), draft_id)

@@ -4,8 +4,8 @@ No account and no server-side draft: the answers so far travel with each step in
 a sealed hidden field (``spcomms.intake.tokens``), and the status page is opened
 by a short-lived sealed cookie that holds only which submission the code opened.
 No page logs or keeps the client's address; rate limits count a keyed hash of it
-in the cache (``spcomms.intake.throttle``). Every page is marked not to be
-cached, so a receipt code never stays in a browser's cache.
+in the database, shared by every server process (``spcomms.intake.throttle``). Every
+page is marked not to be cached, so a receipt code never stays in a browser's cache.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 
 from django import forms as django_forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
@@ -394,8 +393,7 @@ def _send(request: HttpRequest, draft: Draft) -> HttpResponse:
             if request.FILES or file_errors
             else "",
         )
-    used = f"intake-draft-used:{draft['id']}"
-    if not cache.add(used, True, timeout=settings.SPCOMMS_INTAKE_DRAFT_SECONDS):
+    if not throttle.draft_first_send(draft["id"]):
         return render(request, "intake/already_sent.html", status=409)
     answers, victims = _answers(draft)
     account = source_account_of(request)  # an NGO signed in to its account, or None
@@ -404,10 +402,10 @@ def _send(request: HttpRequest, draft: Draft) -> HttpResponse:
             answers=answers, victims=victims, files=files, source_account=account
         )
     except SubmissionInvalid as invalid:
-        cache.delete(used)
+        throttle.draft_send_undo(draft["id"])
         return _render_step(request, draft, show_errors=True, status=400, notice=str(invalid))
     except BaseException:
-        cache.delete(used)
+        throttle.draft_send_undo(draft["id"])
         raise
     throttle.count(request, limit)
     return render(
