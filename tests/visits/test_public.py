@@ -18,7 +18,7 @@ from spcomms.accounts.models import User
 from spcomms.publication.api import openapi_json
 from spcomms.reference.models import Country, Mandate
 from spcomms.visits.models import VisitStatus
-from spcomms.visits.public import state_visits
+from spcomms.visits.public import all_states_figures, public_visits, state_visits, visit_figures
 from spcomms.visits.services import (
     recommendation_add,
     recommendation_review,
@@ -263,3 +263,13 @@ def test_the_committed_schema_describes_the_visits_of_a_state() -> None:
     assert (Path(__file__).resolve().parents[2] / "docs" / "openapi-v1.json").read_text(
         encoding="utf-8"
     ) == openapi_json()
+
+
+def test_the_all_states_figures_agree_with_the_figures_of_every_request(officer: User) -> None:
+    """Two ways to the same numbers: plain values for the comparison column, the public
+    records for a State's own column."""
+    colombia_record(officer)
+    make_visit(officer, S.POSTPONED, country="PER", requested_on=dt.date(2011, 4, 4))
+    make_visit(officer, S.DATES_PROPOSED, country="BRA", requested_on=dt.date(2009, 2, 2))
+    assert all_states_figures() == visit_figures(public_visits())
+    assert all_states_figures().requests == 6

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from spcomms.reference.models import Country, Mandate
@@ -215,12 +215,19 @@ def visits_changed() -> None:
 
 
 def all_states_figures() -> VisitFigures:
-    """The figures over every request, with the database doing the work: two queries
-    whose rows are plain values, for the comparison on each State page."""
-    rows = VisitRequest.objects.annotate(
-        first_reply=Min("events__on", filter=Q(events__status__in=REPLY_STEPS)),
-        ever_accepted=Exists(VisitEvent.objects.filter(request=OuterRef("pk"), status=S.ACCEPTED)),
-    ).values_list("requested_on", "status", "first_reply", "ever_accepted")
+    """The figures over every request, from three queries of plain values (the State's
+    replies, the recommendations by status, the requests), for the comparison on each
+    State page."""
+    first_reply: dict[int, dt.date] = {}
+    accepted: set[int] = set()
+    for request_id, status, on in (
+        VisitEvent.objects.filter(status__in=REPLY_STEPS)
+        .order_by("on", "pk")
+        .values_list("request_id", "status", "on")
+    ):
+        first_reply.setdefault(request_id, on)
+        if status == S.ACCEPTED:
+            accepted.add(request_id)
     recommendations = dict.fromkeys(REC_STATUSES, 0)
     for status, count in (
         Recommendation.objects.values("status")
@@ -228,6 +235,12 @@ def all_states_figures() -> VisitFigures:
         .values_list("status", "count")
     ):
         recommendations[status] = count
+    rows = (
+        (requested_on, status, first_reply.get(pk), pk in accepted)
+        for pk, requested_on, status in VisitRequest.objects.values_list(
+            "pk", "requested_on", "status"
+        )
+    )
     return _figures(rows, recommendations)
 
 
