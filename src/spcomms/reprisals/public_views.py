@@ -22,7 +22,6 @@ def reprisals_page(request: HttpRequest) -> HttpResponse:
         "reprisals/public.html",
         {
             "counts": counts,
-            "rows": [(state, counts.row(state)) for state in counts.states],
             "map": world_map(counts),
         },
     )
