@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spcomms.accounts.models import User
+from spcomms.reference.models import Country
 from spcomms.visits import forms
 from spcomms.visits.models import (
     Recommendation,
@@ -123,7 +124,18 @@ def visit_list(request: HttpRequest, user: User) -> HttpResponse:
     return render(
         request,
         "visits/list.html",
-        {"page": page, "rows": rows, "filters": filters, "query": query.urlencode()},
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "query": query.urlencode(),
+            # Rendered by the template's own loop: Django's widget renders each of some 250
+            # options through a template of its own, which cost most of the page.
+            "countries": sorted(
+                ((c.iso3, c.name) for c in Country.objects.all()), key=lambda pair: pair[1]
+            ),
+            "chosen_country": request.GET.get("country", ""),
+        },
         status=status,
     )
 
