@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from spcomms.communications import views
+from spcomms.communications import research_views, views
 
 app_name = "communications"
 urlpatterns = [
     path("", views.communication_list, name="list"),
     path("new/", views.communication_create, name="create"),
+    path("statistics/", research_views.research_statistics_page, name="statistics"),
+    path(
+        "statistics/<slug:key>.csv",
+        research_views.research_statistics_csv,
+        name="statistics_csv",
+    ),
     path("case-files/", views.communication_from_case_files_view, name="from_case_files"),
     path("<int:pk>/", views.communication_detail, name="detail"),
     path("<int:pk>/letter.html", views.communication_letter, {"format": "html"}, name="letter"),
