@@ -108,3 +108,24 @@ def test_the_natural_earth_file_has_small_states(settings: object) -> None:
         assert shapes[numeric].path.count("M") >= 1
     assert shapes["048"].small
     assert not shapes["156"].small
+
+
+def test_a_ring_across_the_antimeridian_does_not_cross_the_map(tmp_path: Path) -> None:
+    """Like eastern Russia: a ring running from 170 to -170 degrees of longitude must stay
+    a small shape at the map's edge, not a band across the whole map."""
+    topology = {
+        "type": "Topology",
+        "arcs": [[[170, 60], [180, 60], [-170, 60], [-170, 65], [180, 65], [170, 65], [170, 60]]],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "Polygon", "id": "643", "arcs": [[0]]}],
+            }
+        },
+    }
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(topology), encoding="utf-8")
+    shape = read_geometry(path).by_numeric()["643"]
+    left = project(170, 60)[0]
+    assert shape.centre[0] > left  # its box starts at 170 degrees, not at -170
+    assert shape.centre[0] - left < 60  # and is a few units wide, not the whole map

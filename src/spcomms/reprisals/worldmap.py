@@ -20,6 +20,7 @@ This module imports no Django: it takes a path and returns plain data.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,7 @@ _X_MAX = equal_earth(180.0, 0.0)[0]
 _Y_MAX = equal_earth(0.0, 90.0)[1]
 SCALE = WIDTH / (2 * _X_MAX)
 HEIGHT = round(2 * _Y_MAX * SCALE, 1)
+SOUTH = -60.0  # the map stops here: below lies only Antarctica, which is not drawn
 
 
 def project(longitude: float, latitude: float) -> Point:
@@ -99,7 +101,31 @@ def _ring(indices: Sequence[int], arcs: list[list[Point]]) -> Ring:
         points = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
         # Consecutive arcs share their end and start point: keep it once.
         ring.extend(points[1:] if ring else points)
-    return ring
+    return _unwrapped(ring)
+
+
+def _unwrapped(ring: Ring) -> Ring:
+    """A ring that crosses the antimeridian (eastern Russia, Fiji) jumps from +180 to
+    -180 degrees; drawn as is, it would cross the whole map. Make its longitudes
+    continuous, then move it back by 360 degrees if most of it lies beyond +180: the
+    part past the edge is cut off by the map's frame."""
+    if not ring:
+        return ring
+    unwrapped = [ring[0]]
+    shift = 0.0
+    for (previous, _lat), (longitude, latitude) in itertools.pairwise(ring):
+        step = longitude - previous
+        if step > 180:
+            shift -= 360
+        elif step < -180:
+            shift += 360
+        unwrapped.append((longitude + shift, latitude))
+    middle = sum(point[0] for point in unwrapped) / len(unwrapped)
+    if middle > 180:
+        return [(longitude - 360, latitude) for longitude, latitude in unwrapped]
+    if middle < -180:
+        return [(longitude + 360, latitude) for longitude, latitude in unwrapped]
+    return unwrapped
 
 
 def country_rings(geometry: dict[str, object], arcs: list[list[Point]]) -> list[Ring]:
@@ -232,4 +258,4 @@ def _read(path: Path, _mtime: int, _size: int) -> WorldGeometry:
                 small=max(right - left, bottom - top) < SMALL,
             )
         )
-    return WorldGeometry(width=WIDTH, height=HEIGHT, shapes=tuple(shapes))
+    return WorldGeometry(width=WIDTH, height=round(project(0.0, SOUTH)[1], 1), shapes=tuple(shapes))
