@@ -76,7 +76,8 @@ def test_the_overall_row_shows_counts_and_shares(researcher: User, sent: None) -
     start = html.index('data-testid="replies-overall-communications"')
     row = html[start : html.index("</tr>", start)]
     assert "<td>2</td>" in row  # n
-    assert row.count('1 <span class="share">(50.0&nbsp;%)</span>') == 3  # steps, no reply, replied
+    # Steps taken, no reply, and replied: one of two communications each.
+    assert row.count('1 <span class="share">(50.0&nbsp;%)</span>') == 3
 
 
 @pytest.mark.parametrize("persona", ["mandate_holder", "source"])
