@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models as django_models
 from django.http import HttpRequest
 
 from spcomms.visits import models
@@ -39,6 +40,7 @@ class RecommendationInline(
 
 @admin.register(models.VisitRequest)
 class VisitRequestAdmin(ReadOnly, admin.ModelAdmin[models.VisitRequest]):
+    formfield_overrides = {django_models.URLField: {"assume_scheme": "https"}}
     list_display = ["country", "mandate", "requested_on", "status", "start_date"]
     list_filter = ["status", "mandate"]
     inlines = [EventInline, RecommendationInline]
