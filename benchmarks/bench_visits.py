@@ -9,7 +9,8 @@ and 95th percentile in milliseconds of:
 
 - the visit record of the busiest State (``state_visits``; the comparison with all
   States is kept for a minute) and the figures over all requests (``all_states_figures``);
-- the State page and the API's State answer of that State;
+- the State page and the API's State answer of that State, and for comparison the
+  State page of a State with the median number of requests and of one without any;
 - the staff list ``/staff/visits/``, first page and filtered by State.
 
 The State page's target is a 95th percentile under 100 ms (bench_public.py).
@@ -184,6 +185,19 @@ def measure() -> None:
         f"State page /states/{iso3}/", _timed(lambda: client.get(f"/states/{iso3}/")), target=True
     )
     _print(f"API /api/v1/states/{iso3}", _timed(lambda: client.get(f"/api/v1/states/{iso3}")))
+    typical = sorted(counts, key=lambda code: (counts[code], code))[len(counts) // 2]
+    _print(
+        f"State page /states/{typical}/ ({counts[typical]} requests)",
+        _timed(lambda: client.get(f"/states/{typical}/")),
+        target=True,
+    )
+    without = Country.objects.exclude(iso3__in=counts).order_by("iso3").first()
+    if without is not None:
+        _print(
+            f"State page /states/{without.iso3}/ (none)",
+            _timed(lambda: client.get(f"/states/{without.iso3}/")),
+            target=True,
+        )
     staff = User.objects.create_user(username="bench.staff", password=None, role=Role.SECRETARIAT)
     client.force_login(staff)
     _print("staff list /staff/visits/", _timed(lambda: client.get("/staff/visits/")))
