@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
@@ -212,3 +215,49 @@ def test_spcomms_reprisals_export_fails_cleanly_on_a_bad_year(tmp_path: Path) ->
     assert done.returncode != 0
     assert "--year must be a year" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# Property and attacker tests -------------------------------------------------------------
+
+NAME = st.from_regex(r"[A-Z][a-z]{3,8} [A-Z][a-z]{3,10}", fullmatch=True)
+NAMING = st.sampled_from([PublicNaming.FULL, PublicNaming.INITIALS, PublicNaming.WITHHELD, None])
+SPELLING = st.sampled_from([str, str.upper, str.lower, lambda text: text.split()[-1]])
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=NAME, naming=NAMING, spelling=SPELLING, data=st.data())
+def test_no_name_without_consent_reaches_the_export_however_it_is_written(
+    reference: None, name: str, naming: PublicNaming | None, spelling: object, data: st.DataObject
+) -> None:
+    """Property: a person not consented for full public naming appears in no exported
+    cell, neither as the person nor inside the summary or the response, in any case or
+    by the surname alone; a person consented in full may appear."""
+    written = spelling(name)  # type: ignore[operator]  # one of the callables above
+    made = allegation(
+        person=factories.person(name=name, public_naming=naming),
+        summary=data.draw(
+            st.sampled_from([f"{written} was detained.", "A defender was detained."])
+        ),
+        reported_on=dt.date(2016, 1, 1) + dt.timedelta(days=data.draw(st.integers(0, 300))),
+    )
+    made.government_response = data.draw(st.sampled_from(["", f"We deny {written} was held."]))
+    made.save()
+    cells = " ".join(export_cases(2016)[-1].cells()).casefold()
+    made.delete()
+    if naming == PublicNaming.FULL:
+        return
+    for word in name.split():
+        assert word.casefold() not in cells
+
+
+def test_a_source_with_a_status_page_cannot_open_the_register(reference: None) -> None:
+    """Attacker: someone holding a receipt code (the status cookie) tries the staff pages."""
+    receipt = submit()
+    source = Client()
+    assert source.post("/submit/status/", {"code": receipt.code}).status_code == 302
+    for url in (REGISTER, REGISTER + "export/?year=2016"):
+        answer = source.get(url)
+        assert answer.status_code == 302
+        assert answer["Location"].startswith("/accounts/login/")
