@@ -17,6 +17,7 @@ from spcomms.communications.letters import placeholder
 from spcomms.communications.models import Communication, CommunicationPerson
 from spcomms.publication.records import reference_slug
 from spcomms.reference.models import Country, Mandate, ViolationType
+from spcomms.reprisals.models import ReprisalAllegation
 from spcomms.visits.models import StandingInvitation, VisitRequest, VisitStatus
 from tests import factories
 
@@ -194,6 +195,19 @@ def test_no_withheld_name_appears_on_any_public_page(client: Client, reference: 
     held.withheld_reason = "Risk"
     held.save()
 
+    for person in (withheld, nobody):  # reprisals against them, acted on in public
+        ReprisalAllegation.objects.create(
+            person=person,
+            country=Country.objects.get(iso3="COL"),
+            reported_on=dt.date(2016, 4, 1),
+            cooperation="communication",
+            communication=clean,
+            status="acted_on",
+            sg_report_year=2016,
+            description=f"{person.name} was followed after Geneva.",
+            summary=f"{person.name} was followed.",
+        )
+
     hidden_words = {"rigoberto", "quintanilla", "dolores", "achterberg"}
     hidden_words |= {"maximiliano", "zuniga", "colectivo", "tierra", "viva"}
     names = [p.name for p in everyone if p is not full]
@@ -205,6 +219,8 @@ def test_no_withheld_name_appears_on_any_public_page(client: Client, reference: 
         _url(leaky),
         "/states/COL/",
         "/mandates/sr-hrd/",
+        "/reprisals/",
+        "/api/v1/reprisals",
     ]
     for path in pages:
         response = client.get(path)
