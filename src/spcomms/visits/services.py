@@ -15,7 +15,7 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -526,7 +526,13 @@ def standing_invitation_extend(
             _("The State withdrew its last invitation on %(date)s: a new one comes after it.")
             % {"date": withdrawn.isoformat()},
         )
-    created = StandingInvitation.objects.create(country=country, extended_on=extended_on)
+    try:
+        with transaction.atomic():
+            created = StandingInvitation.objects.create(country=country, extended_on=extended_on)
+    except IntegrityError:  # another officer recorded one at the same moment
+        raise WorkflowError(
+            _("This State's standing invitation is open already: reload the page.")
+        ) from None
     transaction.on_commit(visits_changed)
     audit_record(
         actor=actor, action="standing_invitation_extend", obj=created, country=country.iso3
