@@ -9,6 +9,10 @@ import pytest
 from django.core.cache import cache
 from pytest_django import Settings
 
+from tests.web.conftest import source_organisation
+
+__all__ = ["source_organisation"]  # the persona fixture, shared with the web tests
+
 
 @pytest.fixture(autouse=True)
 def intake_dir(settings: Settings, tmp_path: Path) -> Iterator[Path]:

@@ -51,7 +51,7 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(reference: None) -> N
         assert answer["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("persona", ["researcher", "mandate_holder"])
+@pytest.mark.parametrize("persona", ["researcher", "mandate_holder", "source_organisation"])
 def test_other_roles_are_refused_the_register_and_see_no_allegation(
     persona: str, request: pytest.FixtureRequest
 ) -> None:
