@@ -379,6 +379,8 @@ def test_stata_and_spss_files_keep_labels(record: Record, tmp_path: Path, suffix
     assert meta.variable_value_labels["development"][6] == "much worse"
     assert meta.variable_value_labels["comm_type"][1] == "urgent appeal (UA)"
     assert all(len(name) <= 32 and "." not in name for name in meta.column_names)
+    if suffix == ".dta":
+        assert path.read_bytes().startswith(b"<stata_dta><header><release>118</release>")
     if suffix == ".sav":
         # "not known" is declared missing for SPSS users.
         _frame, declared = pyreadstat.read_sav(str(path), user_missing=True)

@@ -190,7 +190,7 @@ def _write_stata(dataset: Dataset, path: Path, on_chunk: Callable[[int], object]
         file_label=SYNTHETIC_FILE_LABEL if dataset.synthetic else FILE_LABEL,
         column_labels=labels,
         variable_value_labels=values,
-        version=15,
+        version=14,  # format 118: Stata 14 and later read it (119 needs Stata 15 MP)
     )
 
 

@@ -1,8 +1,9 @@
 """``spcomms dataset cases --out FILE``: the research dataset of seed 000, one row per case.
 
 The format follows the extension: ``.csv``, ``.parquet``, ``.dta`` (Stata) or ``.sav``
-(SPSS). Beside it go ``FILE.dictionary.csv`` (each variable) and ``FILE.missing.csv``
-(rows without a covariate, per country and year), summarised on standard error.
+(SPSS). Beside it go ``NAME.dictionary.csv`` (each variable) and ``NAME.missing.csv``
+(rows without a covariate, per country and year; NAME is FILE without its extension),
+summarised on standard error.
 Nothing is written unless all three files are complete. See docs/analysis.md.
 """
 
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             metavar="FILE",
             help=gettext(
                 "The file to write: .csv, .parquet, .dta (Stata) or .sav (SPSS). "
-                "FILE.dictionary.csv and FILE.missing.csv are written beside it."
+                "NAME.dictionary.csv and NAME.missing.csv are written beside it (NAME is FILE "
+                "without its extension)."
             ),
         )
         parser.add_argument(
