@@ -133,13 +133,21 @@ def _live(buckets: list[str], now: dt.datetime) -> Count | None:
 
 def throttle_prune(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Delete the counts whose time has passed, then the past periods' keys that no count
-    needs any more; return how many counts and keys went."""
+    needs any more; return how many counts and keys went. Reads first, so that a check with
+    nothing to delete writes nothing."""
     now = now or timezone.now()
-    counts, _detail = ThrottleCount.objects.filter(until__lte=now).delete()
-    dead = ThrottleKey.objects.filter(period__lt=_period(now), counts__isnull=True)
-    keys, _detail = ThrottleKey.objects.filter(
-        pk__in=list(dead.values_list("pk", flat=True))
-    ).delete()
+    counts = 0
+    expired = ThrottleCount.objects.filter(until__lte=now)
+    if expired.exists():
+        counts, _detail = expired.delete()
+    dead = list(
+        ThrottleKey.objects.filter(period__lt=_period(now), counts__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    keys = 0
+    if dead:
+        keys, _detail = ThrottleKey.objects.filter(pk__in=dead).delete()
     return counts, keys
 
 
