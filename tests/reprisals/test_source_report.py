@@ -102,3 +102,17 @@ def test_once_staff_take_it_up_it_is_no_longer_marked(secretariat_officer: User)
     ReprisalAllegation.objects.update(status=ReprisalStatus.UNDER_REVIEW)
     page = client_for(secretariat_officer).get(INBOX).content.decode()
     assert 'data-testid="reprisal-reported"' not in page
+
+
+def test_the_submissions_page_links_to_the_allegation(secretariat_officer: User) -> None:
+    receipt = submit()
+    _report(receipt.code)
+    allegation = ReprisalAllegation.objects.get()
+    page = (
+        client_for(secretariat_officer)
+        .get(f"{INBOX}{receipt.submission.public_id}/")
+        .content.decode()
+    )
+    section = page.split('data-testid="submission-reprisals"')[1].split("</section>")[0]
+    assert f'href="/staff/reprisals/{allegation.pk}/"' in section
+    assert "Reported by the source" in section
