@@ -26,7 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Min, QuerySet
+import numpy as np
+from django.db.models import BooleanField, Case, Min, QuerySet, Value, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -173,13 +175,19 @@ class ResearchStatistics:
 
 @dataclass(frozen=True)
 class CommunicationFacts:
-    pk: int
-    year: int
-    deadline_passed: bool
-    region: str  # a reporting region, or business / other_non_state / unassigned
-    un_group: str
-    regime: str
-    mandates: tuple[str, ...]
+    """The period's communications as columns: entry ``i`` of each list is communication
+    ``pks[i]``."""
+
+    pks: list[int]
+    years: list[int]
+    deadline_passed: list[bool]
+    regions: list[str]  # a reporting region, or business / other_non_state / unassigned
+    un_groups: list[str]
+    regimes: list[str]
+    mandates: list[tuple[int, str]]  # (communication key, mandate code) of each mandate
+
+    def __len__(self) -> int:
+        return len(self.pks)
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,6 @@ class ReplyFacts:
     pk: int
     communication: int
     reply_class: str | None  # the class code, None when not yet classified
-    persons: frozenset[int]  # the cases (CommunicationPerson keys) the reply addresses
 
 
 @dataclass(frozen=True)
@@ -226,22 +233,6 @@ def regime_of(score: float | None, *, has_state: bool) -> str:
     return NEUTRAL
 
 
-def outcome(
-    replies: Sequence[ReplyFacts], *, deadline_passed: bool, case: int | None = None
-) -> tuple[str, bool]:
-    """The class code of the first classified reply (replies in the order received), or
-    ``unclassified``, ``no_reply`` or ``awaiting``; and whether there was any reply.
-
-    With ``case``, only the replies that address that person count."""
-    relevant = [r for r in replies if case is None or case in r.persons]
-    for reply in relevant:
-        if reply.reply_class is not None:
-            return reply.reply_class, True
-    if relevant:
-        return UNCLASSIFIED, True
-    return (NO_REPLY if deadline_passed else AWAITING), False
-
-
 def group_of(code: str, classes: Mapping[str, ClassInfo]) -> str:
     """The seed 001 group of an outcome: no reply counts as *no or immaterial reply*."""
     if code == NO_REPLY:
@@ -268,99 +259,220 @@ def class_columns(classes: Iterable[ClassInfo]) -> tuple[Column, ...]:
     )
 
 
-@dataclass
-class _Tally:
-    """Outcome counts per row key, with the number counted and the number replied."""
+def first_outcomes(
+    owners: np.ndarray,
+    deadline_passed: np.ndarray,
+    events: Iterable[tuple[int, int | None]],
+    *,
+    columns: Mapping[str, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The outcome column of each owner (a communication or a case) and whether it had a
+    reply: the first classified reply's class, else *reply not yet classified* when it had a
+    reply, else *no reply* or *awaiting* by its communication's deadline.
 
-    counts: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    n: Counter[str] = field(default_factory=Counter)
-    replied: Counter[str] = field(default_factory=Counter)
+    ``owners[i]`` is the position in ``deadline_passed`` of owner ``i``'s communication;
+    ``events`` are (owner ``i``, class column or None), in the order the replies were
+    received."""
+    code = np.where(deadline_passed[owners], columns[NO_REPLY], columns[AWAITING])
+    replied = np.zeros(len(owners), dtype=bool)
+    decided = np.zeros(len(owners), dtype=bool)
+    for owner, column in events:
+        replied[owner] = True
+        if column is not None and not decided[owner]:
+            code[owner] = column
+            decided[owner] = True
+    code[replied & ~decided] = columns[UNCLASSIFIED]
+    return code, replied
 
-    def add(self, key: str, code: str, any_reply: bool) -> None:
-        self.counts[key][code] += 1
-        self.n[key] += 1
-        self.replied[key] += any_reply
 
-    def rows(
-        self,
-        labels: Mapping[str, StrOrPromise],
-        columns: Sequence[Column],
-        *,
-        keep: Iterable[str] = (),
-    ) -> tuple[Row, ...]:
-        always = set(keep)
-        return tuple(
+def _per_communication(
+    positions: np.ndarray, codes: np.ndarray, replied: np.ndarray, *, size: int, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per communication (rows) and outcome column, and replies per communication."""
+    matrix = np.zeros((size, width), dtype=np.int64)
+    np.add.at(matrix, (positions, codes), 1)
+    return matrix, np.bincount(positions, weights=replied, minlength=size).astype(np.int64)
+
+
+def _grouped(
+    index: np.ndarray, matrix: np.ndarray, replied: np.ndarray, n: np.ndarray, keys: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum the per-communication rows of ``matrix``, ``replied`` and ``n`` by ``index``."""
+    counts = np.zeros((keys, matrix.shape[1]), dtype=np.int64)
+    np.add.at(counts, index, matrix)
+    return (
+        counts,
+        np.bincount(index, weights=replied, minlength=keys).astype(np.int64),
+        np.bincount(index, weights=n, minlength=keys).astype(np.int64),
+    )
+
+
+def _rows(
+    labels: Mapping[str, StrOrPromise],
+    keys: Sequence[str],
+    grouped: tuple[np.ndarray, np.ndarray, np.ndarray],
+    *,
+    keep: Iterable[str],
+) -> tuple[Row, ...]:
+    counts, replied, n = grouped
+    position = {key: i for i, key in enumerate(keys)}
+    always = set(keep)
+    rows = []
+    for key, label in labels.items():
+        i = position.get(key)
+        total = int(n[i]) if i is not None else 0
+        if not total and key not in always:
+            continue
+        rows.append(
             Row(
                 key=key,
                 label=label,
-                counts=tuple(self.counts[key][c.key] for c in columns),
-                n=self.n[key],
-                replied=self.replied[key],
+                counts=tuple(int(c) for c in counts[i])
+                if i is not None
+                else (0,) * counts.shape[1],
+                n=total,
+                replied=int(replied[i]) if i is not None else 0,
             )
-            for key, label in labels.items()
-            if key in always or self.n[key]
         )
+    return tuple(rows)
+
+
+def _encode(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    keys = sorted(set(values))
+    position = {key: i for i, key in enumerate(keys)}
+    return keys, np.fromiter((position[v] for v in values), dtype=np.int64, count=len(values))
 
 
 def reply_tables(
-    communications: Sequence[CommunicationFacts],
+    communications: CommunicationFacts,
     replies: Sequence[ReplyFacts],
+    links: Sequence[tuple[int, int]],
     cases: Sequence[tuple[int, int]],
     *,
     classes: Sequence[ClassInfo],
     mandate_labels: Mapping[str, StrOrPromise],
 ) -> tuple[Table, ...]:
     """Reply classes overall and by region, UN regional group, regime, mandate and year,
-    per communication and per case. ``replies`` are in the order received; ``cases`` are
-    (case key, communication key) pairs."""
+    per communication and per case.
+
+    ``replies`` are in the order received; ``links`` are (reply key, case key) pairs, the
+    persons each reply addresses; ``cases`` are (case key, communication key) pairs. Each
+    communication and each case gets one outcome (``first_outcomes``); the tables are then
+    sums of per-communication counts, grouped by each dimension (numpy, no loop per row
+    beyond the replies)."""
+    size = len(communications)
     by_code = {info.code: info for info in classes}
-    replies_of: dict[int, list[ReplyFacts]] = defaultdict(list)
-    for reply in replies:
-        replies_of[reply.communication].append(reply)
-    facts = {c.pk: c for c in communications}
+    class_cols = class_columns(classes)
     groups = group_columns()
+    class_index = {column.key: i for i, column in enumerate(class_cols)}
+    group_index = {column.key: i for i, column in enumerate(groups)}
+    to_group = np.array(
+        [group_index[group_of(column.key, by_code)] for column in class_cols], dtype=np.int64
+    )
+    where = {pk: i for i, pk in enumerate(communications.pks)}
+    passed = np.array(communications.deadline_passed, dtype=bool).reshape(size)
 
-    dimensions = ("region", "un_group", "regime", "mandate", "year")
-    overall = {"communications": _Tally(), "cases": _Tally()}
-    tallies = {(d, unit): _Tally() for d in dimensions for unit in ("communications", "cases")}
-
-    def count(unit: str, item: CommunicationFacts, code: str, any_reply: bool) -> None:
-        overall[unit].add(unit, code, any_reply)
-        group = group_of(code, by_code)
-        keys = {
-            "region": (item.region,),
-            "un_group": (item.un_group,),
-            "regime": (item.regime,),
-            "mandate": item.mandates,
-            "year": (str(item.year),),
-        }
-        for dimension, values in keys.items():
-            for value in values:
-                tallies[(dimension, unit)].add(value, group, any_reply)
-
-    for item in communications:
-        code, any_reply = outcome(replies_of[item.pk], deadline_passed=item.deadline_passed)
-        count("communications", item, code, any_reply)
-    for case, communication in cases:
-        item = facts[communication]
-        code, any_reply = outcome(
-            replies_of[communication], deadline_passed=item.deadline_passed, case=case
-        )
-        count("cases", item, code, any_reply)
-
-    n_communications = len(communications)
-    n_cases = len(cases)
-    units: dict[str, tuple[StrOrPromise, int]] = {
-        "communications": (_("communications"), n_communications),
-        "cases": (_("persons named (cases)"), n_cases),
+    # Per communication.
+    comm_positions = np.arange(size, dtype=np.int64)
+    comm_code, comm_replied = first_outcomes(
+        comm_positions,
+        passed,
+        (
+            (
+                where[r.communication],
+                class_index[r.reply_class] if r.reply_class is not None else None,
+            )
+            for r in replies
+        ),
+        columns=class_index,
+    )
+    # Per case: only the replies that address the person count.
+    case_where = {case: i for i, (case, _communication) in enumerate(cases)}
+    case_comm = np.fromiter(
+        (where[communication] for _case, communication in cases), dtype=np.int64, count=len(cases)
+    )
+    reply_info = {
+        r.pk: (order, class_index[r.reply_class] if r.reply_class is not None else None)
+        for order, r in enumerate(replies)
     }
-    years = sorted({c.year for c in communications})
-    row_labels: dict[str, dict[str, StrOrPromise]] = {
-        "region": dict(REGION_LABELS),
+    addressed = sorted(
+        (reply_info[reply][0], case_where[case], reply_info[reply][1])
+        for reply, case in links
+        if case in case_where and reply in reply_info
+    )
+    case_code, case_replied = first_outcomes(
+        case_comm,
+        passed,
+        ((case, column) for _order, case, column in addressed),
+        columns=class_index,
+    )
+    units: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for unit, positions, codes, replied in (
+        ("communications", comm_positions, comm_code, comm_replied),
+        ("cases", case_comm, case_code, case_replied),
+    ):
+        matrix, replied_per = _per_communication(
+            positions, to_group[codes], replied, size=size, width=len(groups)
+        )
+        units[unit] = (matrix, replied_per, matrix.sum(axis=1))
+
+    def overall(unit: str, codes: np.ndarray, replied: np.ndarray, columns: int) -> Row:
+        label = _("Per communication") if unit == "communications" else _("Per person named (case)")
+        counted = np.bincount(codes, minlength=columns) if len(codes) else np.zeros(columns, int)
+        return Row(
+            key=unit,
+            label=label,
+            counts=tuple(int(c) for c in counted),
+            n=len(codes),
+            replied=int(replied.sum()),
+        )
+
+    n_communications, n_cases = size, len(cases)
+    tables = [
+        Table(
+            key="replies-overall",
+            title=_("Reply classes overall"),
+            unit=_("communications and persons named (cases)"),
+            row_heading=_("Counted"),
+            columns=class_cols,
+            rows=(
+                overall("communications", comm_code, comm_replied, len(class_cols)),
+                overall("cases", case_code, case_replied, len(class_cols)),
+            ),
+            n=n_communications,
+            note=_(
+                "A communication takes the class of its first classified reply; a person the "
+                "class of the first classified reply that addresses them."
+            ),
+        ),
+        Table(
+            key="replies-groups",
+            title=_("Reply groups overall (as in Piccone 2010)"),
+            unit=_("communications and persons named (cases)"),
+            row_heading=_("Counted"),
+            columns=groups,
+            rows=(
+                overall("communications", to_group[comm_code], comm_replied, len(groups)),
+                overall("cases", to_group[case_code], case_replied, len(groups)),
+            ),
+            n=n_communications,
+            note=_("No reply counts as no or immaterial reply."),
+        ),
+    ]
+
+    dimensions: dict[str, tuple[list[str], np.ndarray]] = {
+        "region": _encode(communications.regions),
+        "un_group": _encode(communications.un_groups),
+        "regime": _encode(communications.regimes),
+        "year": _encode([f"{year:04d}" for year in communications.years]),
+    }
+    years = sorted(set(dimensions["year"][0]))
+    row_labels: dict[str, Mapping[str, StrOrPromise]] = {
+        "region": REGION_LABELS,
         "un_group": UN_GROUP_LABELS,
         "regime": REGIME_LABELS,
-        "mandate": dict(mandate_labels),
-        "year": {str(year): str(year) for year in years},
+        "mandate": mandate_labels,
+        "year": {year: year for year in years},
     }
     keep: dict[str, Iterable[str]] = {
         "region": ReportingRegion.values,
@@ -396,44 +508,36 @@ def reply_tables(
         ),
         "year": "",
     }
-    columns = class_columns(classes)
-    tables = [
-        Table(
-            key="replies-overall",
-            title=_("Reply classes overall"),
-            unit=_("communications and persons named (cases)"),
-            row_heading=_("Counted"),
-            columns=columns,
-            rows=(
-                *overall["communications"].rows(
-                    {"communications": _("Per communication")}, columns, keep=["communications"]
-                ),
-                *overall["cases"].rows(
-                    {"cases": _("Per person named (case)")}, columns, keep=["cases"]
-                ),
-            ),
-            n=n_communications,
-            note=_(
-                "A communication takes the class of its first classified reply; a person the "
-                "class of the first classified reply that addresses them."
-            ),
-        ),
-        Table(
-            key="replies-groups",
-            title=_("Reply groups overall (as in Piccone 2010)"),
-            unit=_("communications and persons named (cases)"),
-            row_heading=_("Counted"),
-            columns=groups,
-            rows=(
-                *overall_groups(overall["communications"], by_code, groups, "communications"),
-                *overall_groups(overall["cases"], by_code, groups, "cases"),
-            ),
-            n=n_communications,
-            note=_("No reply counts as no or immaterial reply."),
-        ),
-    ]
-    for dimension in dimensions:
-        for unit, (unit_label, n) in units.items():
+    mandate_keys = sorted({code for _pk, code in communications.mandates})
+    mandate_position = {code: i for i, code in enumerate(mandate_keys)}
+    pair_comm = np.fromiter(
+        (where[pk] for pk, _code in communications.mandates),
+        dtype=np.int64,
+        count=len(communications.mandates),
+    )
+    pair_mandate = np.fromiter(
+        (mandate_position[code] for _pk, code in communications.mandates),
+        dtype=np.int64,
+        count=len(communications.mandates),
+    )
+    for dimension in ("region", "un_group", "regime", "mandate", "year"):
+        for unit, unit_label, n in (
+            ("communications", _("communications"), n_communications),
+            ("cases", _("persons named (cases)"), n_cases),
+        ):
+            matrix, replied_per, n_per = units[unit]
+            if dimension == "mandate":
+                keys = mandate_keys
+                grouped = _grouped(
+                    pair_mandate,
+                    matrix[pair_comm],
+                    replied_per[pair_comm],
+                    n_per[pair_comm],
+                    len(keys),
+                )
+            else:
+                keys, index = dimensions[dimension]
+                grouped = _grouped(index, matrix, replied_per, n_per, len(keys))
             tables.append(
                 Table(
                     key=f"replies-{dimension.replace('_', '-')}-{unit}",
@@ -441,32 +545,12 @@ def reply_tables(
                     unit=unit_label,
                     row_heading=headings[dimension],
                     columns=groups,
-                    rows=tallies[(dimension, unit)].rows(
-                        row_labels[dimension], groups, keep=keep[dimension]
-                    ),
+                    rows=_rows(row_labels[dimension], keys, grouped, keep=keep[dimension]),
                     n=n,
                     note=notes[dimension],
                 )
             )
     return tuple(tables)
-
-
-def overall_groups(
-    tally: _Tally, classes: Mapping[str, ClassInfo], groups: Sequence[Column], key: str
-) -> tuple[Row, ...]:
-    grouped: Counter[str] = Counter()
-    for code, number in tally.counts[key].items():
-        grouped[group_of(code, classes)] += number
-    label = _("Per communication") if key == "communications" else _("Per person named (case)")
-    return (
-        Row(
-            key=key,
-            label=label,
-            counts=tuple(grouped[c.key] for c in groups),
-            n=tally.n[key],
-            replied=tally.replied[key],
-        ),
-    )
 
 
 def outcome_tables(assessments: Sequence[AssessmentFacts]) -> tuple[Table, ...]:
@@ -642,58 +726,74 @@ def _check(*, start: dt.date, end: dt.date, mandate: str | None) -> None:
 
 def read_communications(
     period: QuerySet[Communication], *, as_of: dt.datetime
-) -> list[CommunicationFacts]:
-    rows = list(period.values_list("pk", "sent_at", "reply_due_at"))
+) -> CommunicationFacts:
+    """The period's communications as columns, in a fixed number of queries. The year and
+    whether the deadline has passed are computed by the database, so that no date is parsed
+    per row."""
+    rows = list(
+        period.annotate(
+            year=ExtractYear("sent_at", tzinfo=dt.UTC),
+            passed=Case(
+                When(reply_due_at__lt=as_of, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("pk")
+        .values_list("pk", "year", "passed")
+    )
     if not rows:
-        return []
+        return CommunicationFacts([], [], [], [], [], [], [])
     addressed = _region_and_groups(period)
-    mandates: dict[int, list[str]] = defaultdict(list)
-    for communication, code in (
+    mandates = list(
         CommunicationMandate.objects.filter(communication__in=period.values("pk"))
-        .order_by("mandate__code")
+        .order_by("communication_id", "mandate__code")
         .values_list("communication_id", "mandate__code")
-    ):
-        mandates[communication].append(code)
-    # A sent communication always has its sending date (database check).
-    years = {pk: sent.astimezone(dt.UTC).year for pk, sent, _due in rows if sent is not None}
-    pairs = {
-        (country, years[pk])
-        for pk, (country, _r, _g) in addressed.items()
-        if country is not None and pk in years
-    }
-    scores = _polity(pairs)
-    facts = []
-    for pk, _sent, due in rows:
-        country, region, group = addressed.get(pk, (None, "unassigned", NO_STATE))
-        score = scores.get((country, years[pk])) if country is not None else None
-        facts.append(
-            CommunicationFacts(
-                pk=pk,
-                year=years[pk],
-                deadline_passed=due is not None and due < as_of,
-                region=region,
-                un_group=group,
-                regime=regime_of(score, has_state=country is not None),
-                mandates=tuple(mandates[pk]),
-            )
-        )
-    return facts
+    )
+    years = {pk: year for pk, year, _passed in rows}
+    scores = _polity(
+        {
+            (country, years[pk])
+            for pk, (country, _r, _g) in addressed.items()
+            if country is not None and pk in years
+        }
+    )
+    unknown: tuple[int | None, str, str] = (None, "unassigned", NO_STATE)
+    regions, groups, regimes = [], [], []
+    for pk, year, _passed in rows:
+        country, region, group = addressed.get(pk, unknown)
+        regions.append(region)
+        groups.append(group)
+        score = scores.get((country, year)) if country is not None else None
+        regimes.append(regime_of(score, has_state=country is not None))
+    return CommunicationFacts(
+        pks=[pk for pk, _year, _passed in rows],
+        years=[year for _pk, year, _passed in rows],
+        deadline_passed=[bool(passed) for _pk, _year, passed in rows],
+        regions=regions,
+        un_groups=groups,
+        regimes=regimes,
+        mandates=mandates,
+    )
 
 
-def read_replies(period: QuerySet[Communication]) -> list[ReplyFacts]:
-    persons: dict[int, set[int]] = defaultdict(set)
-    for reply, case in Reply.persons_addressed.through.objects.filter(
-        reply__communication__in=period.values("pk")
-    ).values_list("reply_id", "communicationperson_id"):
-        persons[reply].add(case)
-    return [
-        ReplyFacts(
-            pk=pk, communication=communication, reply_class=code, persons=frozenset(persons[pk])
-        )
+def read_replies(
+    period: QuerySet[Communication],
+) -> tuple[list[ReplyFacts], list[tuple[int, int]]]:
+    """The period's replies in the order received, and the (reply, case) pairs of the
+    persons each addresses."""
+    links = list(
+        Reply.persons_addressed.through.objects.filter(
+            reply__communication__in=period.values("pk")
+        ).values_list("reply_id", "communicationperson_id")
+    )
+    replies = [
+        ReplyFacts(pk=pk, communication=communication, reply_class=code)
         for pk, communication, code in Reply.objects.filter(communication__in=period.values("pk"))
         .order_by("communication_id", "received_on", "pk")
         .values_list("pk", "communication_id", "reply_class__code")
     ]
+    return replies, links
 
 
 def read_assessments(period: QuerySet[Communication]) -> list[AssessmentFacts]:
@@ -766,15 +866,16 @@ def research_statistics(
     reprisals: tuple[Table, ...] = ()
     if REPLIES in wanted:
         communications = read_communications(period, as_of=as_of)
-        if communications:
-            reply_rows = read_replies(period)
+        reply_rows: list[ReplyFacts] = []
+        links: list[tuple[int, int]] = []
+        cases: list[tuple[int, int]] = []
+        if len(communications):
+            reply_rows, links = read_replies(period)
             cases = list(
                 CommunicationPerson.objects.filter(communication__in=period.values("pk"))
                 .order_by("pk")
                 .values_list("pk", "communication_id")
             )
-        else:
-            reply_rows, cases = [], []
         classes = [
             ClassInfo(code=k.code, label=k.name, group=k.group)
             for k in ReplyClass.objects.order_by("position", "code")
@@ -783,7 +884,12 @@ def research_statistics(
             m.code: m.name for m in Mandate.objects.order_by("code")
         }
         replies = reply_tables(
-            communications, reply_rows, cases, classes=classes, mandate_labels=mandate_labels
+            communications,
+            reply_rows,
+            links,
+            cases,
+            classes=classes,
+            mandate_labels=mandate_labels,
         )
     if OUTCOMES in wanted:
         outcomes = outcome_tables(read_assessments(period))
