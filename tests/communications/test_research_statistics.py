@@ -492,3 +492,29 @@ def test_a_period_without_reprisals_gives_an_empty_table() -> None:
         "reprisals",
     )
     assert (found.n, found.rows, found.columns) == (0, (), ())
+
+
+# Merged persons -----------------------------------------------------------------------
+
+
+def test_a_person_named_twice_in_one_communication_through_a_duplicate_is_one_case() -> None:
+    """The communication names a person and a duplicate since merged into them: one case,
+    as in the research dataset. The reply addresses the duplicate, so it addresses the
+    person; the latest assessment of either record counts."""
+    kept = factories.person(name="Kept Person")
+    duplicate = factories.person(name="Duplicate Person")
+    other = factories.person(name="Other Person")
+    made = factories.communication(
+        country="COL", sent_at=at(2015, 2, 1), persons=(kept, duplicate, other)
+    )
+    Person.objects.filter(pk=duplicate.pk).update(merged_into=kept)
+    reply(made, dt.date(2015, 3, 1), "steps_taken", duplicate)
+    assess(made, kept, "much_worse", source="desk")
+    assess(made, duplicate, "much_better", source="desk")
+    statistics = research_statistics(**Y2015, now=AFTER_C_DUE)
+    overall = table(statistics, "replies-overall")
+    assert row(overall, "cases").n == 2
+    assert cells(overall, "cases") == {"steps_taken": 1, NO_REPLY: 1}
+    development = table(statistics, "case-development")
+    assert development.n == 1
+    assert cells(development, "desk-complete") == {"much_better": 1}

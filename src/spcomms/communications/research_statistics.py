@@ -27,8 +27,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-from django.db.models import BooleanField, Case, Min, QuerySet, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    Min,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -796,17 +805,45 @@ def read_replies(
     return replies, links
 
 
+def _canonical(prefix: str = "") -> Coalesce:
+    """The person a mention counts for: the one it was merged into, when it was."""
+    return Coalesce(
+        F(f"{prefix}person__merged_into_id"), F(f"{prefix}person_id"), output_field=IntegerField()
+    )
+
+
+def read_cases(
+    period: QuerySet[Communication],
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """The period's cases as (case number, communication key) pairs, and the case number of
+    each mention. A case is a person named in a communication, taken as the person kept after
+    merges (decision 0008), as in the research dataset: a communication that names a person
+    and a duplicate since merged into them has one case, numbered by its lowest mention."""
+    case_of: dict[int, int] = {}
+    first: dict[tuple[int, int], int] = {}
+    for pk, communication, person in (
+        CommunicationPerson.objects.filter(communication__in=period.values("pk"))
+        .order_by("pk")
+        .values_list("pk", "communication_id", _canonical())
+    ):
+        case_of[pk] = first.setdefault((communication, person), pk)
+    return [(pk, communication) for (communication, _person), pk in first.items()], case_of
+
+
 def read_assessments(period: QuerySet[Communication]) -> list[AssessmentFacts]:
-    """The latest one-year assessment of each case of the period (latest recorded wins)."""
+    """The latest one-year assessment of each case of the period (latest recorded wins; for a
+    person merged with a duplicate, the latest of both records)."""
     from spcomms.followup.models import Assessment
 
-    latest: dict[int, AssessmentFacts] = {}
-    for row in (
+    latest: dict[tuple[int, int], AssessmentFacts] = {}
+    for communication, person, *row in (
         Assessment.objects.filter(
             case__communication__in=period.values("pk"), period_months=FOLLOW_UP_MONTHS
         )
-        .order_by("case_id", "recorded_at", "pk")
+        .order_by("recorded_at", "pk")
         .values_list(
+            "case__communication_id",
+            _canonical("case__"),
             "case_id",
             "development",
             "source",
@@ -816,7 +853,7 @@ def read_assessments(period: QuerySet[Communication]) -> list[AssessmentFacts]:
             "negative_impact",
         )
     ):
-        latest[row[0]] = AssessmentFacts(*row)
+        latest[(communication, person)] = AssessmentFacts(*row)
     return list(latest.values())
 
 
@@ -871,11 +908,9 @@ def research_statistics(
         cases: list[tuple[int, int]] = []
         if len(communications):
             reply_rows, links = read_replies(period)
-            cases = list(
-                CommunicationPerson.objects.filter(communication__in=period.values("pk"))
-                .order_by("pk")
-                .values_list("pk", "communication_id")
-            )
+            cases, case_of = read_cases(period)
+            # A reply addressing a merged duplicate addresses the person kept.
+            links = [(reply, case_of[mention]) for reply, mention in links if mention in case_of]
         classes = [
             ClassInfo(code=k.code, label=k.name, group=k.group)
             for k in ReplyClass.objects.order_by("position", "code")
