@@ -36,12 +36,17 @@ from spcomms.followup.models import Assessment
 MAX_MERGE_CHAIN = 100
 
 
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus calendar ``months``, on the last day of the month when it is shorter."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day <= 28:
+        return dt.date(year, month, day.day)
+    last = 29 if month == 2 and calendar.isleap(year) else DAYS_IN_MONTH[month - 1]
+    return dt.date(year, month, min(day.day, last))
 
 
 def project_zone() -> zoneinfo.ZoneInfo:
@@ -106,7 +111,7 @@ def canonical(merged: Mapping[int, int], person_id: int) -> int:
 class FollowUp:
     """One named person (after merges) of one sent communication, at one period."""
 
-    communication: Communication
+    communication_id: int
     person_id: int
     """The canonical person."""
     period_months: int
@@ -115,6 +120,8 @@ class FollowUp:
     """The rows of ``CommunicationPerson`` that name this person (or a person merged into it)."""
     assessments: list[Assessment] = field(default_factory=list)
     """Every assessment of this follow-up, latest first: the first one counts."""
+    communication: Communication | None = None
+    """Set by ``build`` and ``attach_communications``; the long list leaves it out."""
 
     @property
     def latest(self) -> Assessment | None:
@@ -144,6 +151,56 @@ def _latest_first(assessment: Assessment) -> tuple[dt.datetime, int]:
     return (assessment.recorded_at, assessment.pk)
 
 
+Row = tuple[int, int, int, dt.datetime | None]
+"""A named person's row: its id, the person, the communication, the sending."""
+
+
+def _schedule(
+    rows: Iterable[Row],
+    months: list[int],
+    merged: Mapping[int, int],
+    *,
+    due_by: dt.date | None = None,
+    assessed: frozenset[tuple[int, int]] = frozenset(),
+) -> list[FollowUp]:
+    """The follow-ups of these rows at these periods, one per canonical person and communication,
+    by due date; with ``due_by``, only those due by then and not in ``assessed`` (pairs of a
+    row and a period). Each sending date becomes a day of the project's time zone once."""
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    sent: dict[int, dt.datetime] = {}
+    for pk, person_id, communication_id, sent_at in rows:
+        if sent_at is None:
+            continue
+        sent[communication_id] = sent_at
+        key = (communication_id, canonical(merged, person_id))
+        groups.setdefault(key, []).append((pk, person_id))
+    zone = project_zone()
+    days = {pk: moment.astimezone(zone).date() for pk, moment in sent.items()}
+    result: list[FollowUp] = []
+    for (communication_id, person_id), group in groups.items():
+        # The canonical person's own row first, then the others in the order they were made.
+        group.sort(key=lambda row: (row[1] != person_id, row[0]))
+        mention_ids = [pk for pk, _person in group]
+        day = days[communication_id]
+        for months_after in months:
+            due = add_months(day, months_after)
+            if due_by is not None and (
+                due > due_by or any((pk, months_after) in assessed for pk in mention_ids)
+            ):
+                continue
+            result.append(
+                FollowUp(
+                    communication_id=communication_id,
+                    person_id=person_id,
+                    period_months=months_after,
+                    due_on=due,
+                    mention_ids=mention_ids,
+                )
+            )
+    result.sort(key=lambda item: (item.due_on, item.communication_id, item.person_id))
+    return result
+
+
 def build(
     mentions: Iterable[CommunicationPerson],
     *,
@@ -151,46 +208,41 @@ def build(
     merged: Mapping[int, int] | None = None,
     with_assessments: bool = True,
 ) -> list[FollowUp]:
-    """The follow-ups of these rows (their communications selected), grouped by canonical person.
-
-    The communication of every row must be sent. Sorted by due date, then reference.
-    """
+    """The follow-ups of these rows (their communications selected), grouped by canonical
+    person, with their communications and (unless told not to) their assessments."""
     rows = list(mentions)
     merged = canonical_map({row.person_id for row in rows}) if merged is None else merged
     chosen = sorted(set(periods() if months is None else months))
-    groups: dict[tuple[int, int], list[CommunicationPerson]] = {}
-    for row in rows:
-        groups.setdefault((row.communication_id, canonical(merged, row.person_id)), []).append(row)
+    communications = {row.communication_id: row.communication for row in rows}
+    result = _schedule(
+        [(row.pk, row.person_id, row.communication_id, row.communication.sent_at) for row in rows],
+        chosen,
+        merged,
+    )
     by_row: dict[tuple[int, int], list[Assessment]] = {}
     if with_assessments and rows:
         for assessment in Assessment.objects.filter(
             case_id__in=[row.pk for row in rows], period_months__in=chosen
         ).select_related("recorded_by"):
             by_row.setdefault((assessment.case_id, assessment.period_months), []).append(assessment)
-    result: list[FollowUp] = []
-    for (_communication_id, person_id), group in groups.items():
-        # The canonical person's own row first, then the others in the order they were made.
-        group.sort(key=lambda row: (row.person_id != person_id, row.pk))
-        communication = group[0].communication
-        if communication.sent_at is None:
-            continue
-        for months_after in chosen:
-            assessments = [
-                assessment for row in group for assessment in by_row.get((row.pk, months_after), [])
-            ]
-            assessments.sort(key=_latest_first, reverse=True)
-            result.append(
-                FollowUp(
-                    communication=communication,
-                    person_id=person_id,
-                    period_months=months_after,
-                    due_on=due_on(communication.sent_at, months_after),
-                    mention_ids=[row.pk for row in group],
-                    assessments=assessments,
-                )
-            )
-    result.sort(key=lambda item: (item.due_on, item.communication.reference, item.person_id))
+    for item in result:
+        item.communication = communications[item.communication_id]
+        item.assessments = sorted(
+            (a for pk in item.mention_ids for a in by_row.get((pk, item.period_months), [])),
+            key=_latest_first,
+            reverse=True,
+        )
     return result
+
+
+def attach_communications(items: Iterable[FollowUp]) -> None:
+    """Load the communications of these follow-ups (a page of the list), without their texts."""
+    chosen = list(items)
+    found = Communication.objects.only(*COMMUNICATION_FIELDS).in_bulk(
+        {item.communication_id for item in chosen}
+    )
+    for item in chosen:
+        item.communication = found[item.communication_id]
 
 
 @dataclass(frozen=True)
@@ -198,6 +250,10 @@ class Filters:
     country: int | None = None
     mandate: int | None = None
     period_months: int | None = None
+
+
+# What the list shows of a communication: no text, so nothing is decrypted.
+COMMUNICATION_FIELDS = ("pk", "status", "type", "ref_code", "ref_number", "ref_year", "sent_at")
 
 
 def _sent_mentions(filters: Filters) -> Q:
@@ -224,17 +280,19 @@ def open_follow_ups(*, on: dt.date | None = None, filters: Filters = Filters()) 
     # database; two days of margin cover any time zone, the exact day is reckoned below.
     latest_day = add_months(on, -min(chosen)) + dt.timedelta(days=2)
     latest_sent = dt.datetime.combine(latest_day, dt.time.min, tzinfo=dt.UTC)
-    mentions = (
+    rows: list[Row] = list(
         CommunicationPerson.objects.filter(
             _sent_mentions(filters), communication__sent_at__lt=latest_sent
         )
-        .select_related("communication")
         .distinct()
+        .values_list("pk", "person_id", "communication_id", "communication__sent_at")
     )
-    follow_ups = build(mentions, months=chosen)
-    return [
-        item for item in follow_ups if item.state(on) in (FollowUpState.DUE, FollowUpState.OVERDUE)
-    ]
+    merged = canonical_map({person_id for _pk, person_id, _c, _s in rows})
+    # Whether a follow-up was assessed is all the list needs: pairs of ids, nothing decrypted.
+    assessed = frozenset(
+        Assessment.objects.filter(period_months__in=chosen).values_list("case_id", "period_months")
+    )
+    return _schedule(rows, chosen, merged, due_by=on, assessed=assessed)
 
 
 def follow_up_of(mention: CommunicationPerson, period_months: int) -> FollowUp | None:

@@ -209,7 +209,7 @@ def source_follow_ups(submission: Submission, *, on: dt.date | None = None) -> l
         if item.due_on > on:
             continue
         entry = own[item.person_id]
-        violation_codes = codes.get((item.communication.pk, item.person_id), set()) | {
+        violation_codes = codes.get((item.communication_id, item.person_id), set()) | {
             v.code for v in entry.violations.all()
         }
         given = next(

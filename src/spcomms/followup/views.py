@@ -66,6 +66,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     on = schedule.today()
     items = schedule.open_follow_ups(on=on, filters=filters) if status == 200 else []
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    schedule.attach_communications(page)
     persons = Person.objects.in_bulk([item.person_id for item in page])
     rows = [
         {"item": item, "person": persons.get(item.person_id), "state": item.state(on)}
