@@ -145,14 +145,15 @@ def submit_through_the_form(
     return code
 
 
-def open_status(page: Page, language: str, code: str) -> None:
-    """Type the receipt code on the status page's door and open it."""
+def open_status(page: Page, language: str, code: str, *, opens: bool = True) -> None:
+    """Type the receipt code on the status page's door and open it (or, with ``opens``
+    false, see it refused)."""
     page.goto("/submit/status/")
     expect_page(page, language, "Check your submission")
     page.get_by_label(said(language, "Your receipt code")).fill(code)
     with page.expect_navigation():
         page.get_by_test_id("open").click()
-    expect_page(page, language, "Your submission")
+    expect_page(page, language, "Your submission" if opens else "Check your submission")
 
 
 def staff_sign_in(page: Page, language: str, user: User) -> None:

@@ -204,8 +204,19 @@ def test_a_submission_goes_from_the_source_to_a_staff_decision_in_each_language(
         status_label(language, SubmissionStatus.NO_ACTION)
     )
 
+    # Closing the page; a wrong code is refused next to the field, in the same language.
     with source.expect_navigation():
         source.get_by_test_id("close").click()
+    wrong = other.code[:-1] + ("0" if other.code[-1] != "0" else "1")
+    open_status(source, language, wrong, opens=False)
+    expect(source.locator("#id_code_error")).to_have_text(
+        said(
+            language,
+            "This code opens no submission. Check it and try again. A lost code cannot be "
+            "recovered: if you lost yours, send a new submission.",
+        )
+    )
+    expect(source.locator("#id_code")).to_have_attribute("aria-invalid", "true")
     open_status(source, language, other.code)
     expect(source.get_by_test_id("status")).to_have_text(
         status_label(language, SubmissionStatus.NO_ACTION)
@@ -221,7 +232,7 @@ def test_a_submission_goes_from_the_source_to_a_staff_decision_in_each_language(
     origin = source.url.split("/submit/")[0]
     assert traffic.foreign_requests(origin) == []
     assert traffic.csp_errors() == []
-    assert traffic.console_errors == []
+    assert traffic.script_errors() == []
     assert traffic.page_errors == []
     assert traffic.dialogs == []
     assert traffic.failed_assets == []
