@@ -482,3 +482,18 @@ def test_a_reply_to_a_merged_row_counts_for_the_person(record: Record, tmp_path:
     rows = read_csv(path)
     assert rows_by(rows, record.second.pk, record.amina.key)["reply"] == "1"
     assert rows_by(rows, record.second.pk, record.carla.key)["reply"] == "0"
+
+
+def test_built_in_covariates_are_columns_even_before_any_import(
+    reference: None, tmp_path: Path
+) -> None:
+    Variable.objects.all().delete()
+    factories.communication(persons=(factories.person(),))
+    path, _out, err = export(tmp_path, "cases.csv")
+    (row,) = read_csv(path)
+    for name in ("cy_polity", "cy_fragility", "cy_aid_dependency", "cy_upr_within_year"):
+        assert row[name] == ""
+        assert f"{name}: no value for any row." in err
+    dictionary = {entry["name"]: entry for entry in read_csv(tmp_path / "cases.dictionary.csv")}
+    assert dictionary["cy_polity"]["label"] == "Polity score"
+    assert Variable.objects.count() == 0

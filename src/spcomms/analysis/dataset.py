@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spcomms.cases.models import Gender, Person, PersonKind
 from spcomms.communications.models import (
@@ -34,6 +34,7 @@ from spcomms.communications.models import (
     Reply,
 )
 from spcomms.covariates.models import CountryYearValue, UPRReview, Variable
+from spcomms.covariates.services import BUILTIN_VARIABLES
 from spcomms.followup.models import (
     Assessment,
     AssessmentSource,
@@ -403,10 +404,46 @@ def violation_columns(types: Sequence[ViolationType]) -> list[Column]:
     ]
 
 
-def covariate_columns(variables: Sequence[Variable]) -> list[Column]:
+@dataclass(frozen=True)
+class Covariate:
+    """A country-year variable: a stored one (``pk``), or a built-in one not stored yet."""
+
+    code: str
+    label: str
+    source: str
+    description: str
+    pk: int | None
+
+    @property
+    def column(self) -> str:
+        return stata_name(f"cy_{self.code}")
+
+
+def covariates() -> list[Covariate]:
+    """The stored covariates and the built-in ones, by code, so that the built-in columns
+    are always there (empty where nothing was imported)."""
+    stored = {
+        variable.code: Covariate(
+            variable.code,
+            variable.label,
+            variable.source,
+            variable.description,
+            variable.pk,
+        )
+        for variable in Variable.objects.all()
+    }
+    for spec in BUILTIN_VARIABLES:
+        stored.setdefault(
+            spec.code,
+            Covariate(spec.code, str(spec.label), spec.source, str(spec.description), None),
+        )
+    return [stored[code] for code in sorted(stored)]
+
+
+def covariate_columns(variables: Sequence[Covariate]) -> list[Column]:
     return [
         Column(
-            stata_name(f"cy_{variable.code}"),
+            variable.column,
             "float",
             variable.label[:80],
             f"Country-year covariate {variable.code} of the State addressed for the year "
@@ -547,7 +584,8 @@ def build(selection: Selection) -> Dataset:
         units = [units[index] for index in drawn]
     del cases
     violation_types = list(ViolationType.objects.order_by("position", "code"))
-    variables = list(Variable.objects.order_by("code"))
+    with translation.override("en"):
+        variables = covariates()
     synthetic = is_synthetic()
     columns = [
         *fixed_columns(),
@@ -576,7 +614,7 @@ def _chunks(
     named: dict[int, int],
     merged: dict[int, int],
     violation_types: list[ViolationType],
-    variables: list[Variable],
+    variables: list[Covariate],
     columns: list[Column],
     report: MissingReport,
     synthetic: bool,
@@ -592,7 +630,7 @@ def _chunks(
     reviews: dict[int, list[dt.date]] = defaultdict(list)
     for country_id, day in UPRReview.objects.values_list("country_id", "review_date"):
         reviews[country_id].append(day)
-    covariate_names = {variable.pk: stata_name(f"cy_{variable.code}") for variable in variables}
+    covariate_names = [(variable.pk, variable.column) for variable in variables]
     upr_variable = next((v.pk for v in variables if v.code == "upr_within_year"), None)
     now = timezone.now()
 
@@ -636,7 +674,7 @@ def _chunk(
     business_types: set[int],
     minority_areas: set[int],
     reviews: dict[int, list[dt.date]],
-    covariate_names: dict[int, str],
+    covariate_names: list[tuple[int | None, str]],
     upr_variable: int | None,
     now: dt.datetime,
     columns: list[Column],
@@ -716,12 +754,12 @@ def _chunk(
         ).values_list("person_id", flat=True)
     )
     years = {_sent_day(letters[pk]).year for pk in communication_ids}
-    covariates: dict[tuple[int, int, int], float] = {
+    known: dict[tuple[int, int, int], float] = {
         (country_id, year, variable_id): value
         for country_id, year, variable_id, value in CountryYearValue.objects.filter(
             country_id__in=set(state_of.values()),
             year__in=years,
-            variable_id__in=list(covariate_names),
+            variable_id__in=[pk for pk, _name in covariate_names if pk is not None],
         ).values_list("country_id", "year", "variable_id", "value")
     }
 
@@ -776,8 +814,12 @@ def _chunk(
         report.rows += 1
         if state is None:
             report.no_state += 1
-        for variable_pk, name in covariate_names.items():
-            value = covariates.get((state, sent.year, variable_pk)) if state is not None else None
+        for variable_pk, name in covariate_names:
+            value = (
+                known.get((state, sent.year, variable_pk))
+                if state is not None and variable_pk is not None
+                else None
+            )
             values[name] = value
             if value is None:
                 report.add(name, iso3, sent.year)
@@ -787,7 +829,7 @@ def _chunk(
         )
         upr = upr_value(reviews.get(state, []), sent) if state is not None else None
         if upr is None and state is not None and upr_variable is not None:
-            fallback = covariates.get((state, sent.year, upr_variable))
+            fallback = known.get((state, sent.year, upr_variable))
             upr = None if fallback is None else int(fallback)
         values["upr_1y"] = upr
         if upr is None:
