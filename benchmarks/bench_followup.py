@@ -175,7 +175,7 @@ def measure() -> None:
         flush=True,
     )
     first = open_now[0]
-    state = str(first.communication.ref_code)
+    state = str(Communication.objects.get(pk=first.communication_id).ref_code)
     client = Client()
     staff = User.objects.create_user(username="bench.staff", password=None, role=Role.SECRETARIAT)
     client.force_login(staff)
