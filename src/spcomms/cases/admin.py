@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from spcomms.cases import models
 
@@ -30,3 +31,42 @@ class CaseFileAdmin(admin.ModelAdmin[models.CaseFile]):
     inlines = [CaseFilePersonInline]
     autocomplete_fields = ["country"]
     raw_id_fields = ["submission"]
+
+
+class _ReadOnly:
+    """Merges, splits and decisions that two persons differ are made on the persons' pages
+    (``/staff/persons/``), through services that keep them undoable and audited; the admin
+    site only shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(models.PersonMerge)
+class PersonMergeAdmin(_ReadOnly, admin.ModelAdmin[models.PersonMerge]):
+    list_display = ["pk", "survivor", "absorbed", "score", "merged_at", "undone_at"]
+    list_filter = ["undone_at"]
+
+
+@admin.register(models.PersonDistinct)
+class PersonDistinctAdmin(_ReadOnly, admin.ModelAdmin[models.PersonDistinct]):
+    list_display = ["first", "second", "decided_at"]
+
+
+class PersonSplitMoveInline(
+    _ReadOnly, admin.TabularInline[models.PersonSplitMove, models.PersonSplit]
+):
+    model = models.PersonSplitMove
+    extra = 0
+
+
+@admin.register(models.PersonSplit)
+class PersonSplitAdmin(_ReadOnly, admin.ModelAdmin[models.PersonSplit]):
+    list_display = ["pk", "source", "created", "split_at"]
+    inlines = [PersonSplitMoveInline]
