@@ -15,7 +15,9 @@ class PersonAdmin(admin.ModelAdmin[models.Person]):
     list_filter = ["kind", "gender"]
     search_fields = ["external_key", "key"]
     inlines = [ConsentInline]
-    autocomplete_fields = ["country", "merged_into"]
+    autocomplete_fields = ["country"]
+    # Merged on the persons' pages only, so that each merge is recorded and can be undone.
+    readonly_fields = ["merged_into"]
 
 
 class CaseFilePersonInline(admin.TabularInline[models.CaseFilePerson, models.CaseFile]):
