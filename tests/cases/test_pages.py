@@ -224,3 +224,15 @@ def test_the_duplicates_page_shows_the_best_pairs_first_and_says_how_many_more(
     assert len(answer.context["proposals"]) == 1
     assert answer.context["proposals"][0].score.total == 100
     assert b"The 1 best of 2 pairs are shown" in answer.content
+
+
+@pytest.mark.parametrize("score", ["abc", "101", "-1"])
+def test_a_merge_with_a_bad_score_is_refused(
+    client: Client, secretariat_officer: User, nabeel_and_nabil: tuple, score: str
+) -> None:
+    nabeel, nabil = nabeel_and_nabil
+    answer = _signed_in(client, secretariat_officer).post(
+        f"/staff/persons/{nabeel.pk}/merge/", {"other": nabil.pk, "score": score}
+    )
+    assert answer.status_code == 400
+    assert not PersonMerge.objects.exists()

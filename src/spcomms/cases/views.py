@@ -184,12 +184,14 @@ def _refused(
     return render(request, "cases/person_detail.html", context, status=status)
 
 
-def _pair(request: HttpRequest, user: User, person: Person) -> Person | None:
+def _pair(request: HttpRequest, user: User) -> tuple[Person, float | None] | None:
+    """The other person of a pair action and the score it was proposed with; None when
+    the form is wrong or the person is not one the user may see."""
     form = PairForm(request.POST)
     if not form.is_valid():
         return None
     try:
-        return access_person(user, form.cleaned_data["other"])
+        return access_person(user, form.cleaned_data["other"]), form.cleaned_data["score"]
     except Http404:
         return None
 
@@ -199,18 +201,13 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge the person given as ``other`` into this one, which is kept."""
     user = _staff(request)
     survivor = access_person(user, pk)
-    absorbed = _pair(request, user, survivor)
-    if absorbed is None:
+    pair = _pair(request, user)
+    if pair is None:
         return _refused(request, user, survivor, _("Choose a person to merge."), BAD_REQUEST)
-    score = PairForm(request.POST).data.get("score") or None
+    absorbed, score = pair
     try:
-        person_merge(
-            actor=user,
-            survivor=survivor,
-            absorbed=absorbed,
-            score=float(score) if score is not None else None,
-        )
-    except (PersonError, ValueError) as error:
+        person_merge(actor=user, survivor=survivor, absorbed=absorbed, score=score)
+    except PersonError as error:
         return _refused(request, user, survivor, str(error), CONFLICT)
     messages.success(request, _("The two records are now one person. The merge can be undone."))
     return redirect("cases:detail", survivor.pk)
@@ -220,9 +217,10 @@ def person_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def person_distinct_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
     person = access_person(user, pk)
-    other = _pair(request, user, person)
-    if other is None:
+    pair = _pair(request, user)
+    if pair is None:
         return _refused(request, user, person, _("Choose a person."), BAD_REQUEST)
+    other, _score = pair
     try:
         person_mark_distinct(actor=user, first=person, second=other)
     except PersonError as error:
