@@ -16,7 +16,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -146,13 +145,7 @@ def _file_context(user: User, person: Person) -> dict[str, Any]:
         .select_related("person")
         .order_by("-recorded_at", "-pk")
     )
-    members = list(
-        Person.objects.filter(pk__in=group)
-        .exclude(pk=person.pk)
-        .prefetch_related(
-            Prefetch("consents", queryset=ConsentRecord.objects.order_by("-recorded_at"))
-        )
-    )
+    members = list(Person.objects.filter(pk__in=group).exclude(pk=person.pk).order_by("pk"))
     return {
         "person": person,
         "members": members,
