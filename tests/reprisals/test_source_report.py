@@ -4,12 +4,16 @@ urgent, whatever the submission's own status or urgency."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
 from spcomms.intake.models import MessageKind, SubmissionStatus
+from spcomms.intake.services import submissions_purge
 from spcomms.reprisals.models import Cooperation, ReprisalAllegation, ReprisalStatus
 from tests.intake.triage import INBOX, client_for, submit
 
@@ -116,3 +120,19 @@ def test_the_submissions_page_links_to_the_allegation(secretariat_officer: User)
     section = page.split('data-testid="submission-reprisals"')[1].split("</section>")[0]
     assert f'href="/staff/reprisals/{allegation.pk}/"' in section
     assert "Reported by the source" in section
+
+
+def test_the_allegation_outlives_the_submissions_retention(reference: None) -> None:
+    receipt = submit()
+    _report(receipt.code)
+    submission = receipt.submission
+    submission.refresh_from_db()
+    submission.status = SubmissionStatus.CLOSED
+    submission.save(update_fields=["status"])
+    submission.transitions.update(at=timezone.now() - dt.timedelta(days=400))
+    purged, _files = submissions_purge(retention=dt.timedelta(days=365))
+    assert purged == 1
+    allegation = ReprisalAllegation.objects.get()
+    assert allegation.submission is None
+    assert allegation.source_message is None
+    assert allegation.description.startswith("Qzreprisal")
