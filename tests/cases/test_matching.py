@@ -6,6 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spcomms.cases import matching
 from spcomms.cases.matching import Record, duplicates, name_key, normalise, score
@@ -132,3 +134,29 @@ def test_pairs_among_some_records_are_those_of_all_pairs_that_involve_them() -> 
     among = {(m.first, m.second) for m in duplicates(records, workers=1, among=wanted)}
     assert len(among ^ involving) <= len(involving) // 20
     assert any(records[a].name.isascii() != records[b].name.isascii() for a, b in among)
+
+
+_WORDS = st.lists(
+    st.text(alphabet=st.characters(categories=("Lu", "Ll", "Lo")), min_size=1, max_size=12),
+    min_size=1,
+    max_size=4,
+)
+
+
+@given(words=_WORDS)
+@settings(max_examples=200, deadline=None)
+def test_the_order_of_the_words_never_counts(words: list[str]) -> None:
+    name = " ".join(words)
+    assert normalise(" ".join(reversed(words))) == normalise(name)
+
+
+@given(first=_WORDS, second=_WORDS, country=st.sampled_from(["", "BHR", "COL"]))
+@settings(max_examples=200, deadline=None)
+def test_scores_are_symmetric_and_between_0_and_100(
+    first: list[str], second: list[str], country: str
+) -> None:
+    one, other = Record(1, " ".join(first), country), Record(2, " ".join(second), "BHR")
+    forth, back = score(one, other), score(other, one)
+    assert forth == back
+    assert 0 <= forth.total <= 100
+    assert score(one, one).name in (0.0, 100.0)

@@ -239,18 +239,21 @@ def _aligned(first: Sequence[str], second: Sequence[str]) -> float:
     often left out)."""
     if not first or not second:
         return 0.0
+    # Ties are broken by the words themselves, never by their places, so that the score
+    # of two names does not depend on which comes first.
     pairs = sorted(
         (
-            (fuzz.ratio(left, right), i, j)
+            (fuzz.ratio(left, right), min(left, right), max(left, right), i, j)
             for i, left in enumerate(first)
             for j, right in enumerate(second)
         ),
+        key=lambda pair: pair[:3],
         reverse=True,
     )
     used_first: set[int] = set()
     used_second: set[int] = set()
     scores: list[float] = []
-    for value, i, j in pairs:
+    for value, _low, _high, i, j in pairs:
         if i in used_first or j in used_second:
             continue
         used_first.add(i)
