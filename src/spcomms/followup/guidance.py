@@ -25,9 +25,9 @@ class Guidance:
 
 GENERAL = _(
     "If the situation moved both ways within the period (for example, a release followed by a "
-    "new arrest some months later), choose \u201cequally important positive and negative "
-    "developments\u201d. If several violations apply, new ones occurred, or what happened is "
-    "not in the examples, weigh the whole situation in the same spirit."
+    "new arrest some months later), choose the answer for equally important positive and "
+    "negative developments. If several violations apply, new ones occurred, or what happened "
+    "is not in the examples, weigh the whole situation in the same spirit."
 )
 
 _B, _SB, _S, _SW, _W = (
