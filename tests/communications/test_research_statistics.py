@@ -518,3 +518,17 @@ def test_a_person_named_twice_in_one_communication_through_a_duplicate_is_one_ca
     development = table(statistics, "case-development")
     assert development.n == 1
     assert cells(development, "desk-complete") == {"much_better": 1}
+
+
+def test_the_year_sent_is_the_utc_year_to_the_last_instant() -> None:
+    """The last second of 2013 is 2013; the first instant of 2016 is 2016; 2014 and 2015
+    have nothing and get no row."""
+    factories.communication(
+        country="COL", sent_at=dt.datetime(2013, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    )
+    factories.communication(country="COL", sent_at=dt.datetime(2016, 1, 1, tzinfo=dt.UTC))
+    statistics = research_statistics(
+        start=dt.date(2013, 1, 1), end=dt.date(2016, 12, 31), parts=[REPLIES]
+    )
+    by_year = table(statistics, "replies-year-communications")
+    assert [(item.key, item.n) for item in by_year.rows] == [("2013", 1), ("2016", 1)]

@@ -28,16 +28,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 from django.db.models import (
-    BooleanField,
     Case,
     F,
     IntegerField,
+    Max,
     Min,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -733,20 +733,40 @@ def _check(*, start: dt.date, end: dt.date, mandate: str | None) -> None:
         )
 
 
+def _year_sent(first: dt.datetime, last: dt.datetime) -> Case:
+    """The UTC year of ``sent_at`` as a comparison with each new year's first instant, so that
+    the database compares plain values rather than calling a date function per row (SQLite
+    runs those in Python)."""
+    years = range(first.astimezone(dt.UTC).year, last.astimezone(dt.UTC).year + 1)
+    return Case(
+        *(
+            When(sent_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC), then=Value(year))
+            for year in years
+        ),
+        default=Value(years[-1]),
+        output_field=IntegerField(),
+    )
+
+
+def _deadline_passed(as_of: dt.datetime) -> Case:
+    """1 when the reply deadline passed before ``as_of``, else 0."""
+    return Case(
+        When(reply_due_at__lt=as_of, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+
+
 def read_communications(
     period: QuerySet[Communication], *, as_of: dt.datetime
 ) -> CommunicationFacts:
     """The period's communications as columns, in a fixed number of queries. The year and
     whether the deadline has passed are computed by the database, so that no date is parsed
     per row."""
+    bounds = period.aggregate(first=Min("sent_at"), last=Max("sent_at"))
+    if bounds["first"] is None:
+        return CommunicationFacts([], [], [], [], [], [], [])
     rows = list(
         period.annotate(
-            year=ExtractYear("sent_at", tzinfo=dt.UTC),
-            passed=Case(
-                When(reply_due_at__lt=as_of, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            year=_year_sent(bounds["first"], bounds["last"]), passed=_deadline_passed(as_of)
         )
         .order_by("pk")
         .values_list("pk", "year", "passed")
