@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from spcomms.analysis.dataset import Selection, build, stata_name
+from spcomms.analysis.dataset import Selection, build, stata_name, unique_names
 from spcomms.analysis.writers import write
 from spcomms.audit.models import AuditEvent
 from spcomms.cases.models import Gender, Person
@@ -378,7 +378,7 @@ def test_stata_and_spss_files_keep_labels(record: Record, tmp_path: Path, suffix
     assert meta.column_names_to_labels["female_trans"] == "Female/trans*"
     assert meta.variable_value_labels["development"][6] == "much worse"
     assert meta.variable_value_labels["comm_type"][1] == "urgent appeal (UA)"
-    assert all(len(name) <= 32 and "." not in name for name in meta.column_names)
+    assert all(len(name) <= 29 and "." not in name for name in meta.column_names)
     if suffix == ".dta":
         assert path.read_bytes().startswith(b"<stata_dta><header><release>118</release>")
     if suffix == ".sav":
@@ -413,9 +413,31 @@ def test_dictionary_describes_every_column(record: Record, tmp_path: Path) -> No
 
 def test_names_are_valid_in_stata_and_spss() -> None:
     assert stata_name("cy_some-long.variable-code-from-a-researcher-xyz") == (
-        "cy_some_long_variable_code_from_"
+        "cy_some_long_variable_code_fr"
     )
     assert stata_name("9lives") == "v9lives"
+    taken = {"person_key"}
+    long = "v_an_administrator_added_violation_type_"
+    assert unique_names([f"{long}one", f"{long}two", "person_key"], taken) == [
+        "v_an_administrator_added_viol",
+        "v_an_administrator_added_vi_2",
+        "person_key_2",
+    ]
+
+
+def test_long_codes_that_meet_after_cutting_stay_apart(record: Record, tmp_path: Path) -> None:
+    long = "an_administrator_added_violation_type_"
+    for ending in ("one", "two"):
+        ViolationType.objects.create(code=f"{long}{ending}", name_en=f"Added {ending}", position=99)
+    CommunicationPerson.objects.get(communication=record.first, person=record.amina).violations.add(
+        ViolationType.objects.get(code=f"{long}two")
+    )
+    path, _out, _err = export(tmp_path, "cases.dta")
+    frame, meta = pyreadstat.read_dta(str(path))
+    amina = frame[frame["person_key"] == str(record.amina.key)].iloc[0]
+    assert amina["v_an_administrator_added_viol"] == 0
+    assert amina["v_an_administrator_added_vi_2"] == 1
+    assert meta.column_names_to_labels["v_an_administrator_added_vi_2"] == ("Violation: Added two")
 
 
 @pytest.mark.parametrize(

@@ -55,8 +55,10 @@ ONE_YEAR_MONTHS = 12
 CHUNK_COMMUNICATIONS = 500
 SEED_000_MAX_NAMED = 10
 """Seed 000 drew its sample from communications naming fewer than 11 persons."""
-MAX_NAME_LENGTH = 32
-"""Stata and SPSS both accept variable names of up to 32 characters."""
+MAX_NAME_LENGTH = 29
+"""Stata and SPSS accept variable names of up to 32 characters, but the Stata writer names each
+value label set after its variable followed by a running number (up to three digits), and
+that name must fit in 32 too."""
 
 Kind = Literal["str", "int", "float", "date"]
 
@@ -158,7 +160,7 @@ RECORD = "spcomms record"
 
 
 def stata_name(text: str) -> str:
-    """A variable name valid in Stata and SPSS: letters, digits and _, at most 32 characters,
+    """A variable name valid in Stata and SPSS: letters, digits and _, at most 29 characters,
     starting with a letter."""
     cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch == "_") else "_" for ch in text)
     if not cleaned or not cleaned[0].isalpha():
@@ -389,10 +391,24 @@ def outcome_columns() -> list[Column]:
     ]
 
 
-def violation_columns(types: Sequence[ViolationType]) -> list[Column]:
+def unique_names(texts: Iterable[str], taken: set[str]) -> list[str]:
+    """Stata and SPSS names for ``texts``, none of them already ``taken`` (a name cut to 32
+    characters that meets another gets ``_2``, ``_3``...); adds them to ``taken``."""
+    names = []
+    for text in texts:
+        name, number = stata_name(text), 2
+        while name in taken:
+            suffix = f"_{number}"
+            name, number = stata_name(text)[: MAX_NAME_LENGTH - len(suffix)] + suffix, number + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def violation_columns(types: Sequence[ViolationType], names: Sequence[str]) -> list[Column]:
     return [
         Column(
-            stata_name(f"v_{term.code}"),
+            name,
             "int",
             f"Violation: {term.name_en}"[:80],
             f"1 if the violation type {term.code} is recorded for the person in this "
@@ -400,7 +416,7 @@ def violation_columns(types: Sequence[ViolationType]) -> list[Column]:
             RECORD,
             YES_NO,
         )
-        for term in types
+        for term, name in zip(types, names, strict=True)
     ]
 
 
@@ -413,10 +429,6 @@ class Covariate:
     source: str
     description: str
     pk: int | None
-
-    @property
-    def column(self) -> str:
-        return stata_name(f"cy_{self.code}")
 
 
 def covariates() -> list[Covariate]:
@@ -440,17 +452,17 @@ def covariates() -> list[Covariate]:
     return [stored[code] for code in sorted(stored)]
 
 
-def covariate_columns(variables: Sequence[Covariate]) -> list[Column]:
+def covariate_columns(variables: Sequence[Covariate], names: Sequence[str]) -> list[Column]:
     return [
         Column(
-            variable.column,
+            name,
             "float",
             variable.label[:80],
             f"Country-year covariate {variable.code} of the State addressed for the year "
             f"sent; empty when not imported. {variable.description}".strip(),
             variable.source or "covariates",
         )
-        for variable in variables
+        for variable, name in zip(variables, names, strict=True)
     ]
 
 
@@ -587,11 +599,14 @@ def build(selection: Selection) -> Dataset:
     with translation.override("en"):
         variables = covariates()
     synthetic = is_synthetic()
+    taken = {column.name for column in (*fixed_columns(), *outcome_columns(), SYNTHETIC_COLUMN)}
+    violation_names = unique_names([f"v_{term.code}" for term in violation_types], taken)
+    covariate_names = unique_names([f"cy_{variable.code}" for variable in variables], taken)
     columns = [
         *fixed_columns(),
-        *violation_columns(violation_types),
+        *violation_columns(violation_types, violation_names),
         *outcome_columns(),
-        *covariate_columns(variables),
+        *covariate_columns(variables, covariate_names),
         SYNTHETIC_COLUMN,
     ]
     report = MissingReport()
@@ -599,8 +614,13 @@ def build(selection: Selection) -> Dataset:
         units,
         named=named,
         merged=merged,
-        violation_types=violation_types,
-        variables=variables,
+        violation_names={
+            term.pk: name for term, name in zip(violation_types, violation_names, strict=True)
+        },
+        covariate_names=[
+            (variable.pk, name) for variable, name in zip(variables, covariate_names, strict=True)
+        ],
+        upr_variable=next((v.pk for v in variables if v.code == "upr_within_year"), None),
         columns=columns,
         report=report,
         synthetic=synthetic,
@@ -613,8 +633,9 @@ def _chunks(
     *,
     named: dict[int, int],
     merged: dict[int, int],
-    violation_types: list[ViolationType],
-    variables: list[Covariate],
+    violation_names: dict[int, str],
+    covariate_names: list[tuple[int | None, str]],
+    upr_variable: int | None,
     columns: list[Column],
     report: MissingReport,
     synthetic: bool,
@@ -622,7 +643,6 @@ def _chunks(
     mentions = mention_counts(merged)
     countries = {row["pk"]: row for row in Country.objects.values("pk", "iso3", "reporting_region")}
     mandate_codes = dict(Mandate.objects.values_list("pk", "code"))
-    violation_names = {term.pk: stata_name(f"v_{term.code}") for term in violation_types}
     business_types = set(
         PerpetratorType.objects.filter(is_business=True).values_list("pk", flat=True)
     )
@@ -630,8 +650,6 @@ def _chunks(
     reviews: dict[int, list[dt.date]] = defaultdict(list)
     for country_id, day in UPRReview.objects.values_list("country_id", "review_date"):
         reviews[country_id].append(day)
-    covariate_names = [(variable.pk, variable.column) for variable in variables]
-    upr_variable = next((v.pk for v in variables if v.code == "upr_within_year"), None)
     now = timezone.now()
 
     start = 0
