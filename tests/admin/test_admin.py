@@ -22,12 +22,20 @@ DERIVED_MODELS = {
     "publication.PublishedFacet",
     "publication.IndexState",
 }
+# Rate-limit counters hold keyed hashes and expire by themselves: nothing in them
+# is anyone's to read or edit. An organisation's sealed name is shown to the
+# organisation and on its submissions' staff pages; its account is the user's row.
+NOT_EDITED = {
+    "throttle.ThrottleCount",
+    "throttle.ThrottleKey",
+    "accounts.SourceOrganisation",
+}
 PROJECT_MODELS = [
     model
     for model in apps.get_models()
     if model.__module__.startswith("spcomms.")
     and not model._meta.abstract
-    and model._meta.label not in DERIVED_MODELS
+    and model._meta.label not in DERIVED_MODELS | NOT_EDITED
 ]
 
 
