@@ -519,3 +519,20 @@ def test_built_in_covariates_are_columns_even_before_any_import(
     dictionary = {entry["name"]: entry for entry in read_csv(tmp_path / "cases.dictionary.csv")}
     assert dictionary["cy_polity"]["label"] == "Polity score"
     assert Variable.objects.count() == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".dta", ".sav"])
+def test_an_empty_selection_writes_every_format(
+    record: Record, tmp_path: Path, suffix: str
+) -> None:
+    path, out, _err = export(tmp_path, f"empty{suffix}", "--from", "2030-01-01")
+    assert "0 rows written" in out
+    if suffix == ".parquet":
+        frame = pq.read_table(path).to_pandas()
+    elif suffix == ".csv":
+        frame = pd.read_csv(path)
+    else:
+        reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+        frame, _meta = reader(str(path))
+    assert len(frame) == 0
+    assert list(frame.columns)[:3] == ["person_key", "comm_id", "comm_ref"]
