@@ -266,8 +266,8 @@ def test_the_status_page_and_the_form_close_after_their_idle_time(
         "Your status page has closed. Enter your code again to open it."
     )
     assert not SubmissionMessage.objects.filter(submission=receipt.submission).exists()
-    page.goto("/submit/status/open/")
-    expect(page.get_by_test_id("ended")).to_be_visible()
+    # Nothing typed is lost: the unsent message stays on the page, not on the server.
+    expect(page.locator("#id_kept_body")).to_have_value("Typed, then left unsent too long.")
     expect(page.get_by_test_id("status")).to_have_count(0)
 
     with form.expect_navigation():
@@ -276,8 +276,20 @@ def test_the_status_page_and_the_form_close_after_their_idle_time(
     expect(form.get_by_test_id("start")).to_be_visible()
 
     settings.SPCOMMS_INTAKE_STATUS_SECONDS = 900
-    open_status(page, "en", receipt.code)  # the code opens it again
+    page.get_by_label("Your receipt code").fill(receipt.code)  # the code opens it again
+    with page.expect_navigation():
+        page.get_by_test_id("open").click()
     expect(page.get_by_test_id("status")).to_have_text("Received")
+    expect(page.get_by_test_id("restored")).to_be_visible()
+    expect(page.get_by_label("Your message", exact=True)).to_have_value(
+        "Typed, then left unsent too long."
+    )
+    with page.expect_navigation():
+        page.get_by_test_id("send-message").click()
+    expect(page.get_by_test_id("sent")).to_be_visible()
+    assert SubmissionMessage.objects.filter(submission=receipt.submission).count() == 1
+    page.goto("/submit/status/open/")
+    expect(page.get_by_test_id("ended")).to_have_count(0)
     assert traffic.script_errors() == []
 
 

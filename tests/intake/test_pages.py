@@ -386,6 +386,38 @@ def test_the_status_page_closes_after_its_time(
     assert "Your status page has closed" in closed.get("/submit/status/open/").content.decode()
 
 
+def test_a_message_typed_while_the_page_closed_is_kept_through_the_code_page(
+    reference: None, monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    client = Client()
+    code = walk.code_of(walk.submit(client))
+    _open_status(client, code)
+    real_time = tokens.time.time
+    monkeypatch.setattr(
+        tokens.time, "time", lambda: real_time() + settings.SPCOMMS_INTAKE_STATUS_SECONDS + 5
+    )
+    typed = {"body": "Unsent <Zq> words", "kind": "situation_change"}
+    refused = client.post("/submit/status/open/", typed)
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "Unsent &lt;Zq&gt; words</textarea>" in page
+    assert 'name="kept_kind" value="situation_change"' in page
+    assert SubmissionMessage.objects.count() == 0
+    monkeypatch.setattr(tokens.time, "time", real_time)
+    kept = {"kept_body": "Unsent <Zq> words", "kept_kind": "situation_change"}
+    wrong = client.post("/submit/status/", {"code": "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", **kept})
+    assert wrong.status_code == 400
+    assert "Unsent &lt;Zq&gt; words</textarea>" in wrong.content.decode()
+    opened = client.post("/submit/status/", {"code": code, **kept})
+    assert opened.status_code == 200
+    page = opened.content.decode()
+    assert 'data-testid="restored"' in page
+    assert "Unsent &lt;Zq&gt; words</textarea>" in page
+    assert re.search(r'value="situation_change"[^>]*checked', page)
+    assert SubmissionMessage.objects.count() == 0, "restored, never sent without the source"
+    assert client.get("/submit/status/open/").status_code == 200, "the code opened the page"
+
+
 def test_a_source_sees_only_its_own_submission(reference: None) -> None:
     first, second = Client(), Client()
     first_code = walk.code_of(walk.submit(first, marker="Za"))

@@ -486,6 +486,7 @@ def status_enter(request: HttpRequest) -> HttpResponse:
     form = forms.StatusCodeForm(request.POST or None)
     if request.method == "GET":
         return render(request, "intake/status_enter.html", {"form": form})
+    kept = _kept_message(request.POST, prefix="kept_")
     limit = throttle.code_attempts()
     if throttle.is_limited(request, limit):
         form.is_valid()
@@ -497,7 +498,9 @@ def status_enter(request: HttpRequest) -> HttpResponse:
             )
             % {"minutes": throttle.minutes_left(limit)},
         )
-        return render(request, "intake/status_enter.html", {"form": form}, status=TOO_MANY)
+        return render(
+            request, "intake/status_enter.html", {"form": form, "kept": kept}, status=TOO_MANY
+        )
     submission = receipt_open(form.data.get("code", "")) if form.is_valid() else None
     if submission is None:
         throttle.count(request, limit)
@@ -509,8 +512,28 @@ def status_enter(request: HttpRequest) -> HttpResponse:
                     "cannot be recovered: if you lost yours, send a new submission."
                 ),
             )
-        return render(request, "intake/status_enter.html", {"form": form}, status=400)
-    return _with_status_cookie(redirect("intake:status"), submission)
+        return render(request, "intake/status_enter.html", {"form": form, "kept": kept}, status=400)
+    if kept is None:
+        return _with_status_cookie(redirect("intake:status"), submission)
+    # The message typed before the page closed comes back in its box, still unsent.
+    context = _status_context(submission, forms.SourceMessageForm(initial=kept))
+    context.update(status_url=_status_url(None), by_account=False, restored=True)
+    return _with_status_cookie(render(request, "intake/status.html", context), submission)
+
+
+def _kept_message(posted: QueryDict, prefix: str = "") -> dict[str, str] | None:
+    """A message the source typed, carried through the page rather than stored anywhere.
+
+    The status page may close (idle time) while the source types; the text then
+    travels in the code page's form and back, so that nothing typed is lost.
+    """
+    body = posted.get(f"{prefix}body", "").strip()
+    if not body:
+        return None
+    kind = posted.get(f"{prefix}kind", "")
+    field = forms.SourceMessageForm.base_fields["kind"]
+    assert isinstance(field, django_forms.ChoiceField)  # noqa: S101 (a fact of the form)
+    return {"body": body[:20_000], "kind": kind if field.valid_value(kind) else str(field.initial)}
 
 
 def _status_context(submission: Submission, form: forms.SourceMessageForm) -> dict[str, Any]:
@@ -547,6 +570,7 @@ def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResp
             {
                 "form": forms.StatusCodeForm(),
                 "ended": _("Your status page has closed. Enter your code again to open it."),
+                "kept": _kept_message(request.POST) if request.method == "POST" else None,
             },
             status=403 if request.method == "POST" else 200,
         )
