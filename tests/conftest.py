@@ -14,7 +14,8 @@ PASSWORD = "correct horse battery staple 42"
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache, so sign-in throttle counters never carry over."""
+    """Each test starts with an empty cache (the labels of facets and the like); the rate
+    limits' counters are rows of the test database and go with it."""
     cache.clear()
 
 

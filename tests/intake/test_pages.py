@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from pytest_django import Settings
 
@@ -21,6 +20,7 @@ from spcomms.intake.models import (
     SubmissionStatus,
 )
 from spcomms.intake.views import STATUS_COOKIE
+from spcomms.throttle.models import ThrottleCount, ThrottleKey
 from tests.conftest import PASSWORD
 from tests.intake import walk
 from tests.intake.conftest import jpeg_with_exif
@@ -356,7 +356,9 @@ def test_failed_codes_are_rate_limited_without_keeping_the_address(
     assert limited.status_code == 429
     assert "Too many wrong codes were entered from your connection" in limited.content.decode()
     assert STATUS_COOKIE not in limited.cookies
-    stored = repr(cache._cache)  # type: ignore[attr-defined]  # LocMemCache's own store
+    counts = list(ThrottleCount.objects.values_list("bucket", "count"))
+    assert any(count == 3 for _bucket, count in counts), "the failures were counted"
+    stored = repr(counts) + repr(list(ThrottleKey.objects.values_list("secret", flat=True)))
     assert "203.0.113.77" not in stored
     assert "203-0-113-77" not in stored
     # Another client is not affected.
