@@ -220,3 +220,39 @@ def test_filters_by_state_mandate_and_period(reference: None) -> None:
     assert other is not None
     assert _open(on, mandate=other.pk) == []
     assert len(_open(on, mandate=Mandate.objects.get(code="sr-hrd").pk)) == 4
+
+
+def test_merging_undoing_and_splitting_through_the_persons_services_keep_the_lists_right(
+    secretariat_officer: object,
+) -> None:
+    """The persons' own services (merge, undo, split) and the list read after each."""
+    from spcomms.accounts.models import User
+    from spcomms.cases.services import person_merge, person_merge_undo, person_split
+
+    assert isinstance(secretariat_officer, User)
+    (nabeel,) = _named(utc(2023, 1, 10), "Nabeel Rajab")
+    (nabil,) = _named(utc(2023, 2, 10), "Nabil Rajab")
+    on = dt.date(2023, 5, 20)
+    people = {item.person_id for item in schedule.open_follow_ups(on=on)}
+    assert people == {nabeel.pk, nabil.pk}
+
+    merge = person_merge(actor=secretariat_officer, survivor=nabeel, absorbed=nabil)
+    merged = schedule.open_follow_ups(on=on)
+    assert [item.person_id for item in merged] == [nabeel.pk, nabeel.pk]  # one per communication
+    _assess(CommunicationPerson.objects.get(person=nabil), 3)
+    assert [item.communication_id for item in schedule.open_follow_ups(on=on)] == [
+        merged[0].communication_id
+    ]
+
+    person_merge_undo(actor=secretariat_officer, merge=merge)
+    assert [item.person_id for item in schedule.open_follow_ups(on=on)] == [nabeel.pk]
+
+    # A split moves a mention, with its assessments, to a new person.
+    (second_mention,) = CommunicationPerson.objects.filter(person=nabil)
+    split = person_split(
+        actor=secretariat_officer, person=nabil, mentions=[second_mention], name="Another Nabil"
+    )
+    assert schedule.open_follow_ups(on=on)[0].person_id == nabeel.pk
+    assert len(schedule.open_follow_ups(on=on)) == 1  # the moved mention stays assessed
+    later = schedule.open_follow_ups(on=dt.date(2023, 8, 20))
+    assert {item.person_id for item in later} == {nabeel.pk, split.created_id}
