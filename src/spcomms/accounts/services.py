@@ -51,11 +51,8 @@ def workspace_summary(user: User) -> Workspace:
             _("The size of the research record. It is pseudonymised: it holds no names."),
             _researcher_figures(),
         )
-    return Workspace(
-        role,
-        _("The submissions your organisation has sent, and those that wait for your answer."),
-        _source_figures(user),
-    )
+    # An organisation's workspace is its list of submissions (spcomms.intake.account_views).
+    raise ValueError(f"no staff workspace for the role {role}")
 
 
 def _secretariat_introduction(role: Role) -> str:
@@ -143,16 +140,4 @@ def _researcher_figures() -> list[Figure]:
         ),
         Figure(_("Follow-up assessments"), Assessment.objects.count()),
         Figure(_("Country-year covariate values"), CountryYearValue.objects.count()),
-    ]
-
-
-def _source_figures(user: User) -> list[Figure]:
-    mine = Submission.objects.filter(source_account=user)
-    return [
-        Figure(_("Your submissions"), mine.count()),
-        Figure(
-            _("Submissions waiting for your answer"),
-            mine.filter(status=SubmissionStatus.INFO_REQUESTED).count(),
-            _("The secretariat asked you for more information."),
-        ),
     ]
