@@ -17,7 +17,9 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "import.md"
 
 def _examples(language: str) -> list[str]:
     text = DOCS.read_text(encoding="utf-8")
-    section = text[text.index("## Communications") :]
+    start = text.index("## Communications")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end != -1 else len(text)]
     return re.findall(rf"```{language}\n(.*?)```", section, flags=re.DOTALL)
 
 
