@@ -19,7 +19,7 @@ from django.db import models
 
 from spcomms.core.crypto import KEY_BYTES, Keyring, new_key
 from spcomms.core.env import ConfigurationError
-from spcomms.core.secrets import _check_private
+from spcomms.core.secrets import check_private
 
 
 def _decode_key(text: str, where: str) -> bytes:
@@ -51,7 +51,7 @@ def load_keyring(key_dir: Path, environ_value: str | None = None) -> Keyring:
     path = key_dir / "master.key"
     if not path.exists():
         _write_key(path, new_key())
-    _check_private(path)
+    check_private(path)
     return Keyring(_decode_key(path.read_text(encoding="ascii"), str(path)), retired)
 
 

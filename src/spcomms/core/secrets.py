@@ -27,7 +27,7 @@ def is_weak_secret_key(value: str) -> bool:
     )
 
 
-def _check_private(path: Path) -> None:
+def check_private(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigurationError(
@@ -38,7 +38,7 @@ def _check_private(path: Path) -> None:
 def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:
     """Return the secret stored at ``path``, creating it (mode 0600) if absent."""
     if path.exists():
-        _check_private(path)
+        check_private(path)
         value = path.read_text(encoding="ascii").strip()
         if not value:
             raise ConfigurationError(f"{path} is empty; delete it to have a new one made.")

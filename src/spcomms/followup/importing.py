@@ -30,13 +30,13 @@ from spcomms.audit.services import audit_record
 from spcomms.cases.models import Person
 from spcomms.communications.importing import schema
 from spcomms.communications.importing.csv_file import (
-    _check_width,
-    _csv_rows,
-    _header,
-    _labels,
-    _values,
+    check_width,
+    csv_header,
+    csv_labels,
+    csv_rows,
+    csv_values,
 )
-from spcomms.communications.importing.json_file import _json_object
+from spcomms.communications.importing.json_file import json_object
 from spcomms.communications.importing.problems import Location, Problem, file_problem
 from spcomms.communications.importing.raw import (
     JSON_STARTS,
@@ -152,21 +152,21 @@ def _no_progress(size: int) -> None:
 
 
 def _read_csv(handle: BinaryIO, rows: list[Raw], problems: list[Problem]) -> None:
-    lines = _csv_rows(handle, problems, _no_progress)
+    lines = csv_rows(handle, problems, _no_progress)
     first = next(lines, None)
     if first is None:
         if not problems:
             problems.append(file_problem(empty_message()))
         return
-    header = _header(first[0], first[1], FIELDS, REQUIRED, problems)
+    header = csv_header(first[0], first[1], FIELDS, REQUIRED, problems)
     if header is None:
         for _line in lines:  # still read to the end, to report a wrong encoding as well
             pass
         return
-    labels = _labels(COLUMNS)
+    labels = csv_labels(COLUMNS)
     for line, cells in lines:
-        _check_width(line, cells, header, problems)
-        rows.append(Raw(_values(header, cells, COLUMNS), Location(line=line, labels=labels)))
+        check_width(line, cells, header, problems)
+        rows.append(Raw(csv_values(header, cells, COLUMNS), Location(line=line, labels=labels)))
     if not rows and not problems:
         problems.append(
             file_problem(gettext("the file has a header but no data rows below it."), line=first[0])
@@ -219,7 +219,7 @@ def _read_json(handle: BinaryIO, rows: list[Raw], problems: list[Problem]) -> No
         return
     for index, item in enumerate(document):
         where = f"assessments[{index}]"
-        found = _json_object(item, where, FIELDS, problems, gettext("an assessment"))
+        found = json_object(item, where, FIELDS, problems, gettext("an assessment"))
         if found is not None:
             rows.append(Raw(found, Location(path=where)))
 
@@ -307,15 +307,15 @@ def _check(rows: list[Raw], problems: list[Problem]) -> list[Checked]:
             assert isinstance(identity, tuple)  # noqa: S101  # parsed by schema.reference
             parsed.append((row, identity, person_key, values))
     # Look the references and keys up in the database, all at once.
-    codes = {identity[1] for _row, identity, _key, _values in parsed}
-    years = {identity[3] for _row, identity, _key, _values in parsed}
+    codes = {identity[1] for _row, identity, _key, csv_values in parsed}
+    years = {identity[3] for _row, identity, _key, csv_values in parsed}
     communications = {
         (c.type, c.ref_code, c.ref_number, c.ref_year): c
         for c in Communication.objects.filter(
             status=CommunicationStatus.SENT, ref_code__in=codes, ref_year__in=years
         )
     }
-    keys = {key for _row, _identity, key, _values in parsed}
+    keys = {key for _row, _identity, key, csv_values in parsed}
     persons = {p.external_key: p for p in Person.objects.filter(external_key__in=keys)}
     mentions: dict[tuple[int, int], int] = {}
     merged = schedule.canonical_map()

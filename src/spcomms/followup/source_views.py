@@ -30,8 +30,8 @@ from spcomms.followup.services import (
     follow_up_answer,
     source_follow_up,
 )
-from spcomms.intake.reply_comments import _closed
-from spcomms.intake.views import _status_kept, _status_submission, _status_url
+from spcomms.intake.reply_comments import status_closed
+from spcomms.intake.views import status_kept, status_page_url, status_submission
 
 CONFLICT = 409
 BAD_REQUEST = 400
@@ -49,11 +49,11 @@ def questionnaire(
     request: HttpRequest, mention_pk: int, period: int, public_id: uuid.UUID | None = None
 ) -> HttpResponse:
     """With ``public_id``, the page of a signed-in NGO account's own submission."""
-    submission = _status_submission(request, public_id)
+    submission = status_submission(request, public_id)
     if submission is None and public_id is not None:
         raise Http404
     if submission is None:
-        return _closed(request)
+        return status_closed(request)
     own_url = questionnaire_url(mention_pk, period, public_id)
     with translation.override(submission.language):
         try:
@@ -86,7 +86,7 @@ def questionnaire(
                 except NotAllowed as denied:
                     raise Http404 from denied
                 else:
-                    return _status_kept(redirect(own_url), submission, public_id)
+                    return status_kept(redirect(own_url), submission, public_id)
         response = render(
             request,
             "followup/questionnaire.html",
@@ -97,12 +97,12 @@ def questionnaire(
                 "minutes": settings.SPCOMMS_INTAKE_STATUS_SECONDS // 60,
                 "general_guidance": GENERAL,
                 "questionnaire_url": own_url,
-                "status_url": _status_url(public_id),
+                "status_url": status_page_url(public_id),
                 "by_account": public_id is not None,
             },
             status=status,
         )
-    return _status_kept(response, submission, public_id)
+    return status_kept(response, submission, public_id)
 
 
 app_name = "followup_source"

@@ -36,7 +36,7 @@ from spcomms.communications.models import Communication, Reply, ReplyComment
 from spcomms.intake.forms import StatusCodeForm
 from spcomms.intake.models import Submission
 from spcomms.intake.services import MAX_TEXT, NotAllowed, SubmissionInvalid
-from spcomms.intake.views import STATUS_COOKIE, _status_kept, _status_submission, _status_url
+from spcomms.intake.views import STATUS_COOKIE, status_kept, status_page_url, status_submission
 from spcomms.publication.records import reference_slug
 
 
@@ -136,7 +136,7 @@ class ReplyCommentForm(forms.Form):
         return body
 
 
-def _closed(request: HttpRequest) -> HttpResponse:
+def status_closed(request: HttpRequest) -> HttpResponse:
     """The status page has closed (or was never opened): ask for the code again."""
     response = render(
         request,
@@ -157,11 +157,11 @@ def reply_comment(
     request: HttpRequest, reply_pk: int, public_id: uuid.UUID | None = None
 ) -> HttpResponse:
     """With ``public_id``, the page of a signed-in NGO account's own submission."""
-    submission = _status_submission(request, public_id)
+    submission = status_submission(request, public_id)
     if submission is None and public_id is not None:
         raise Http404
     if submission is None:
-        return _closed(request)
+        return status_closed(request)
     try:
         item = source_reply(submission, reply_pk)
     except NotAllowed as denied:
@@ -180,7 +180,7 @@ def reply_comment(
             except NotAllowed as denied:
                 raise Http404 from denied
             else:
-                return _status_kept(
+                return status_kept(
                     redirect(_comment_url(reply_pk, public_id) + "?sent=1"), submission, public_id
                 )
     response = render(
@@ -192,12 +192,12 @@ def reply_comment(
             "sent": request.method == "GET" and request.GET.get("sent") == "1",
             "minutes": settings.SPCOMMS_INTAKE_STATUS_SECONDS // 60,
             "comment_url": _comment_url(reply_pk, public_id),
-            "status_url": _status_url(public_id),
+            "status_url": status_page_url(public_id),
             "by_account": public_id is not None,
         },
         status=status,
     )
-    return _status_kept(response, submission, public_id)
+    return status_kept(response, submission, public_id)
 
 
 def _comment_url(reply_pk: int, public_id: uuid.UUID | None) -> str:

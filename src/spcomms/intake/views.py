@@ -431,7 +431,7 @@ def _attachment_view(attachment: SubmissionAttachment) -> dict[str, Any]:
 # The status page ---------------------------------------------------------------------
 
 
-def _status_submission(
+def status_submission(
     request: HttpRequest, public_id: uuid.UUID | None = None
 ) -> Submission | None:
     """The submission this request may see, or None.
@@ -467,13 +467,13 @@ def _with_status_cookie(response: HttpResponse, submission: Submission) -> HttpR
     return response
 
 
-def _status_url(public_id: uuid.UUID | None) -> str:
+def status_page_url(public_id: uuid.UUID | None) -> str:
     if public_id is None:
         return reverse("intake:status")
     return reverse("intake:account_submission", args=[public_id])
 
 
-def _status_kept(
+def status_kept(
     response: HttpResponse, submission: Submission, public_id: uuid.UUID | None
 ) -> HttpResponse:
     """Opened by a receipt code, the page stays open through its cookie; by an account, not."""
@@ -517,7 +517,7 @@ def status_enter(request: HttpRequest) -> HttpResponse:
         return _with_status_cookie(redirect("intake:status"), submission)
     # The message typed before the page closed comes back in its box, still unsent.
     context = _status_context(submission, forms.SourceMessageForm(initial=kept))
-    context.update(status_url=_status_url(None), by_account=False, restored=True)
+    context.update(status_url=status_page_url(None), by_account=False, restored=True)
     return _with_status_cookie(render(request, "intake/status.html", context), submission)
 
 
@@ -560,7 +560,7 @@ def _status_context(submission: Submission, form: forms.SourceMessageForm) -> di
 @require_http_methods(["GET", "POST"])
 @memory_uploads
 def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResponse:
-    submission = _status_submission(request, public_id)
+    submission = status_submission(request, public_id)
     if submission is None and public_id is not None:
         raise Http404
     if submission is None:
@@ -607,24 +607,26 @@ def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResp
             except SubmissionInvalid as invalid:
                 form.add_error(None, str(invalid))
             else:
-                return _status_kept(
-                    HttpResponseRedirect(_status_url(public_id) + "?sent=1"), submission, public_id
+                return status_kept(
+                    HttpResponseRedirect(status_page_url(public_id) + "?sent=1"),
+                    submission,
+                    public_id,
                 )
         context = _status_context(submission, form)
         context.update(
-            file_error=file_error, status_url=_status_url(public_id), by_account=bool(public_id)
+            file_error=file_error, status_url=status_page_url(public_id), by_account=bool(public_id)
         )
-        return _status_kept(
+        return status_kept(
             render(request, "intake/status.html", context, status=400), submission, public_id
         )
     context = _status_context(submission, forms.SourceMessageForm())
     context.update(
         sent=request.GET.get("sent") == "1",
-        status_url=_status_url(public_id),
+        status_url=status_page_url(public_id),
         by_account=bool(public_id),
     )
     staff_messages_mark_read(submission)
-    return _status_kept(render(request, "intake/status.html", context), submission, public_id)
+    return status_kept(render(request, "intake/status.html", context), submission, public_id)
 
 
 @never_cache

@@ -38,7 +38,7 @@ def _filled(cells: list[str]) -> bool:
     return any(cell.strip() for cell in cells)
 
 
-def _csv_rows(
+def csv_rows(
     handle: BinaryIO,
     problems: list[Problem],
     advance: Callable[[int], object],
@@ -75,7 +75,7 @@ class Header:
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def _header(
+def csv_header(
     line: int,
     cells: list[str],
     known: Sequence[str],
@@ -139,7 +139,7 @@ def _header(
     return Header(line, len(cells), columns) if ok else None
 
 
-def _check_width(
+def check_width(
     line: int, cells: list[str], header: Header, problems: list[Problem], file: str | None = None
 ) -> None:
     if len(cells) > header.width and _filled(cells[header.width :]):
@@ -154,7 +154,7 @@ def _check_width(
         )
 
 
-def _values(header: Header, cells: list[str], columns: Mapping[str, str]) -> dict[str, object]:
+def csv_values(header: Header, cells: list[str], columns: Mapping[str, str]) -> dict[str, object]:
     """The filled cells of ``columns`` (column name to field name), by field name."""
     values: dict[str, object] = {}
     for column, name in columns.items():
@@ -164,7 +164,7 @@ def _values(header: Header, cells: list[str], columns: Mapping[str, str]) -> dic
     return values
 
 
-def _labels(columns: Mapping[str, str]) -> dict[str, str]:
+def csv_labels(columns: Mapping[str, str]) -> dict[str, str]:
     return {name: column for column, name in columns.items()}
 
 
@@ -184,7 +184,7 @@ class _Group:
 
 
 def read_csv(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -> None:
-    rows = _csv_rows(handle, raw.problems, advance)
+    rows = csv_rows(handle, raw.problems, advance)
     first = next(rows, None)
     if first is None:
         if not raw.problems:
@@ -195,7 +195,7 @@ def read_csv(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -
     names = {cell.strip().lower() for cell in header_cells}
     if names & {"person_key", "person_name"}:
         required += ["person_key", "person_name"]
-    header = _header(header_line, header_cells, schema.CSV_COLUMNS, required, raw.problems)
+    header = csv_header(header_line, header_cells, schema.CSV_COLUMNS, required, raw.problems)
     if header is not None and not names & {schema.STATES_COLUMN, "non_state_actor"}:
         raw.problems.append(
             file_problem(
@@ -214,7 +214,7 @@ def read_csv(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -
     groups: dict[str, _Group] = {}
     shared_columns = [column for column in schema.SHARED_COLUMNS if column in header.columns]
     for line, cells in rows:
-        _check_width(line, cells, header, raw.problems)
+        check_width(line, cells, header, raw.problems)
         reference = header.cell(cells, "reference")
         if not reference:
             raw.problems.append(
@@ -256,21 +256,21 @@ def read_csv(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -
 
 def _csv_communication(line: int, header: Header, cells: list[str]) -> RawCommunication:
     fields = Raw(
-        _values(header, cells, schema.COMMUNICATION_COLUMNS),
+        csv_values(header, cells, schema.COMMUNICATION_COLUMNS),
         Location(line=line, labels={"addressees": schema.STATES_COLUMN}),
     )
     mandates = Raw(
-        _values(header, cells, schema.MANDATE_COLUMNS),
-        Location(line=line, labels=_labels(schema.MANDATE_COLUMNS)),
+        csv_values(header, cells, schema.MANDATE_COLUMNS),
+        Location(line=line, labels=csv_labels(schema.MANDATE_COLUMNS)),
     )
     addressees = [
         Raw({"state": code}, Location(line=line, labels={"state": schema.STATES_COLUMN}))
         for code in schema.items(header.cell(cells, schema.STATES_COLUMN))
     ]
-    non_state = _values(header, cells, schema.NON_STATE_COLUMNS)
+    non_state = csv_values(header, cells, schema.NON_STATE_COLUMNS)
     if non_state:
         addressees.append(
-            Raw(non_state, Location(line=line, labels=_labels(schema.NON_STATE_COLUMNS)))
+            Raw(non_state, Location(line=line, labels=csv_labels(schema.NON_STATE_COLUMNS)))
         )
     addressees.extend(
         Raw(
@@ -285,13 +285,13 @@ def _csv_communication(line: int, header: Header, cells: list[str]) -> RawCommun
 
 
 def _csv_person(line: int, header: Header, cells: list[str]) -> RawPerson | None:
-    values = _values(header, cells, schema.PERSON_COLUMNS)
-    consent = _values(header, cells, schema.CONSENT_COLUMNS)
+    values = csv_values(header, cells, schema.PERSON_COLUMNS)
+    consent = csv_values(header, cells, schema.CONSENT_COLUMNS)
     if not values and not consent:
         return None
     return RawPerson(
-        fields=Raw(values, Location(line=line, labels=_labels(schema.PERSON_COLUMNS))),
-        consent=Raw(consent, Location(line=line, labels=_labels(schema.CONSENT_COLUMNS)))
+        fields=Raw(values, Location(line=line, labels=csv_labels(schema.PERSON_COLUMNS))),
+        consent=Raw(consent, Location(line=line, labels=csv_labels(schema.CONSENT_COLUMNS)))
         if consent
         else None,
     )
@@ -309,12 +309,12 @@ def attach_replies(
                 raw.problems.append(Problem(None, None, spreadsheet_message(), file=name))
                 return
             handle.seek(0)
-            rows = _csv_rows(handle, raw.problems, advance, file=name)
+            rows = csv_rows(handle, raw.problems, advance, file=name)
             first = next(rows, None)
             if first is None:
                 raw.problems.append(Problem(None, None, empty_message(), file=name))
                 return
-            header = _header(
+            header = csv_header(
                 first[0],
                 first[1],
                 tuple(schema.REPLY_COLUMNS),
@@ -326,10 +326,10 @@ def attach_replies(
                 for _row in rows:
                     pass
                 return
-            labels = _labels(schema.REPLY_COLUMNS)
+            labels = csv_labels(schema.REPLY_COLUMNS)
             for line, cells in rows:
-                _check_width(line, cells, header, raw.problems, file=name)
-                values = _values(header, cells, schema.REPLY_COLUMNS)
+                check_width(line, cells, header, raw.problems, file=name)
+                values = csv_values(header, cells, schema.REPLY_COLUMNS)
                 reference = str(values.pop("reference", ""))
                 if not reference:
                     raw.problems.append(

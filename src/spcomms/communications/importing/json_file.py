@@ -91,7 +91,7 @@ def read_json(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) 
             raw.communications.append(communication)
 
 
-def _json_object(
+def json_object(
     value: object,
     path: str,
     allowed: Sequence[str],
@@ -136,7 +136,7 @@ def _json_list(value: object, path: str, problems: list[Problem]) -> list[object
 def _json_communication(
     item: object, path: str, problems: list[Problem]
 ) -> RawCommunication | None:
-    data = _json_object(
+    data = json_object(
         item,
         path,
         (*schema.COMMUNICATION_FIELDS, *schema.COMMUNICATION_NESTED),
@@ -147,7 +147,7 @@ def _json_communication(
         return None
     mandates_path = f"{path}.mandates"
     mandates = (
-        _json_object(
+        json_object(
             data["mandates"],
             mandates_path,
             schema.MANDATE_FIELDS,
@@ -162,13 +162,13 @@ def _json_communication(
         _json_list(data.get("addressees"), f"{path}.addressees", problems)
     ):
         where = f"{path}.addressees[{index}]"
-        found = _json_object(entry, where, schema.ADDRESSEE_FIELDS, problems, AN_ADDRESSEE)
+        found = json_object(entry, where, schema.ADDRESSEE_FIELDS, problems, AN_ADDRESSEE)
         if found is not None:
             addressees.append(Raw(found, Location(path=where)))
     persons = []
     for index, entry in enumerate(_json_list(data.get("persons"), f"{path}.persons", problems)):
         where = f"{path}.persons[{index}]"
-        found = _json_object(
+        found = json_object(
             entry,
             where,
             (*schema.PERSON_FIELDS, *schema.PERSON_NESTED),
@@ -179,7 +179,7 @@ def _json_communication(
             continue
         consent: Raw | None = None
         if found.get("consent") is not None:
-            given = _json_object(
+            given = json_object(
                 found["consent"],
                 f"{where}.consent",
                 schema.CONSENT_FIELDS,
@@ -194,7 +194,7 @@ def _json_communication(
         replies = []
         for index, entry in enumerate(_json_list(data["replies"], f"{path}.replies", problems)):
             where = f"{path}.replies[{index}]"
-            found = _json_object(entry, where, schema.REPLY_FIELDS, problems, A_REPLY)
+            found = json_object(entry, where, schema.REPLY_FIELDS, problems, A_REPLY)
             if found is not None:
                 replies.append(Raw(found, Location(path=where)))
     return RawCommunication(
