@@ -14,6 +14,7 @@ urlpatterns = [
     path("submit/follow-up/", include("spcomms.followup.source_views")),
     path("staff/communications/", include("spcomms.communications.urls")),
     path("staff/intake/", include("spcomms.intake.staff_urls")),
+    path("staff/persons/", include("spcomms.cases.urls")),
     path("staff/reprisals/", include("spcomms.reprisals.urls")),
     path("reprisals/", include("spcomms.reprisals.public_urls")),
     path("staff/follow-up/", include("spcomms.followup.views")),
