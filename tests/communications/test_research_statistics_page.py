@@ -195,3 +195,9 @@ def test_the_page_is_translated(researcher: User, sent: None) -> None:
     html = response.content.decode()
     assert "Statistiques des réponses et des suites" in html
     assert "Réponses" in html
+
+
+def test_the_navigation_marks_only_the_statistics_link_current(secretariat_officer: User) -> None:
+    html = client_for(secretariat_officer).get(f"{PAGE}?{PERIOD}").content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert f'href="{PAGE}" aria-current="page"' in html
