@@ -173,15 +173,7 @@ def visit_request_create(
     visit = VisitRequest.objects.create(
         mandate=mandate, country=country, requested_on=requested_on, status=S.REQUESTED
     )
-    VisitEvent.objects.create(
-        request=visit,
-        status=S.REQUESTED,
-        on=requested_on,
-        note=note,
-        recorded_at=timezone.now(),
-        recorded_by=actor,
-    )
-    transaction.on_commit(visits_changed)
+    _event(visit, S.REQUESTED, on=requested_on, note=note, actor=actor)
     audit_record(
         actor=actor,
         action="visit_request_create",
@@ -190,6 +182,32 @@ def visit_request_create(
         country=country.iso3,
     )
     return visit
+
+
+def _event(
+    visit: VisitRequest,
+    status: str,
+    *,
+    on: dt.date,
+    note: str,
+    actor: User,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> VisitEvent:
+    """One step in a request's history, stamped now; the public pages are told once the
+    transaction commits."""
+    event = VisitEvent.objects.create(
+        request=visit,
+        status=status,
+        on=on,
+        start_date=start_date,
+        end_date=end_date,
+        note=note,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    transaction.on_commit(visits_changed)
+    return event
 
 
 def _refusal(current: str, step: VisitStatus) -> WorkflowError:
@@ -312,17 +330,15 @@ def visit_step_record(
     # Compare and set: a step recorded by someone else meanwhile wins, and this one is refused.
     if not VisitRequest.objects.filter(pk=locked.pk, status=current).update(**changes):
         raise WorkflowError(_("Someone changed this request meanwhile: reload it and try again."))
-    event = VisitEvent.objects.create(
-        request=locked,
-        status=step,
+    event = _event(
+        locked,
+        step,
         on=on,
+        note=note,
+        actor=actor,
         start_date=start_date if step in WITH_DATES else None,
         end_date=end_date if step in WITH_DATES else None,
-        note=note,
-        recorded_at=timezone.now(),
-        recorded_by=actor,
     )
-    transaction.on_commit(visits_changed)
     audit_record(
         actor=actor,
         action="visit_step_record",

@@ -89,6 +89,46 @@ def _refused(form: django_forms.Form, error: InvalidInput) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
+def _after_visit(
+    request: HttpRequest,
+    user: User,
+    visit: VisitRequest,
+    form: django_forms.Form,
+    *,
+    action: str,
+    record: Callable[..., object],
+    recorded: str,
+    too_early: str,
+) -> HttpResponse | None:
+    """Record what a visit carried out gives (its links, a recommendation) with `record`.
+    Answers the redirect once recorded, 409 when the workflow refuses or the visit is
+    not carried out yet, and None when the form is refused: the caller then renders the
+    page again with that form and 400."""
+    if form.is_valid():
+        try:
+            record(actor=user, visit=visit, **form.cleaned_data)
+        except InvalidInput as error:
+            _refused(form, error)
+        except WorkflowError as error:
+            return _detail(
+                request,
+                visit,
+                status=CONFLICT,
+                action_error={"action": action, "message": str(error)},
+            )
+        else:
+            messages.success(request, recorded)
+            return redirect("visits:detail", pk=visit.pk)
+    if visit.status != "carried_out":
+        return _detail(
+            request,
+            visit,
+            status=CONFLICT,
+            action_error={"action": action, "message": too_early},
+        )
+    return None
+
+
 @require_GET
 @staff_page
 def visit_list(request: HttpRequest, user: User) -> HttpResponse:
@@ -258,31 +298,18 @@ def visit_step(request: HttpRequest, user: User, pk: int) -> HttpResponse:
 def visit_links(request: HttpRequest, user: User, pk: int) -> HttpResponse:
     visit = _visit(pk)
     form = forms.LinksForm(request.POST)
-    if form.is_valid():
-        try:
-            visit_links_set(actor=user, visit=visit, **form.cleaned_data)
-        except InvalidInput as error:
-            _refused(form, error)
-        except WorkflowError as error:
-            return _detail(
-                request,
-                visit,
-                status=CONFLICT,
-                action_error={"action": "links", "message": str(error)},
-            )
-        else:
-            messages.success(request, _("The statement and report are recorded."))
-            return redirect("visits:detail", pk=visit.pk)
-    if visit.status != "carried_out":
-        return _detail(
-            request,
-            visit,
-            status=CONFLICT,
-            action_error={
-                "action": "links",
-                "message": _("A statement and a report come after a visit carried out."),
-            },
-        )
+    answer = _after_visit(
+        request,
+        user,
+        visit,
+        form,
+        action="links",
+        record=visit_links_set,
+        recorded=_("The statement and report are recorded."),
+        too_early=_("A statement and a report come after a visit carried out."),
+    )
+    if answer is not None:
+        return answer
     return _detail(request, visit, status=BAD_REQUEST, links_form=form)
 
 
@@ -291,31 +318,18 @@ def visit_links(request: HttpRequest, user: User, pk: int) -> HttpResponse:
 def recommendation_new(request: HttpRequest, user: User, pk: int) -> HttpResponse:
     visit = _visit(pk)
     form = forms.RecommendationForm(request.POST)
-    if form.is_valid():
-        try:
-            recommendation_add(actor=user, visit=visit, **form.cleaned_data)
-        except InvalidInput as error:
-            _refused(form, error)
-        except WorkflowError as error:
-            return _detail(
-                request,
-                visit,
-                status=CONFLICT,
-                action_error={"action": "recommendation", "message": str(error)},
-            )
-        else:
-            messages.success(request, _("The recommendation is recorded."))
-            return redirect("visits:detail", pk=visit.pk)
-    if visit.status != "carried_out":
-        return _detail(
-            request,
-            visit,
-            status=CONFLICT,
-            action_error={
-                "action": "recommendation",
-                "message": _("Recommendations come from a visit carried out."),
-            },
-        )
+    answer = _after_visit(
+        request,
+        user,
+        visit,
+        form,
+        action="recommendation",
+        record=recommendation_add,
+        recorded=_("The recommendation is recorded."),
+        too_early=_("Recommendations come from a visit carried out."),
+    )
+    if answer is not None:
+        return answer
     return _detail(request, visit, status=BAD_REQUEST, recommendation_form=form)
 
 
