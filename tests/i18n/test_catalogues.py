@@ -57,6 +57,20 @@ def test_every_message_has_a_translation_that_is_not_fuzzy(language: str) -> Non
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_plural_message_has_as_many_forms_as_the_header_declares(language: str) -> None:
+    entries = po.parse(catalogue(language))
+    declared = re.search(r"nplurals=(\d+)", entries[0].msgstr[0])
+    assert declared is not None, "the header declares no Plural-Forms"
+    forms = int(declared.group(1))
+    short = [
+        f"line {entry.line}: {entry.msgid!r} has {len(entry.msgstr)}"
+        for entry in entries
+        if entry.msgid_plural is not None and sorted(entry.msgstr) != list(range(forms))
+    ]
+    assert short == [], f"plural messages need {forms} forms (msgfmt --check refuses them)"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_translation_keeps_the_placeholders_of_its_message(language: str) -> None:
     wrong = []
     for entry in messages(language):
