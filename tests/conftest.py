@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from spcomms.accounts.models import Role, User
 from spcomms.reference.models import Mandate
@@ -49,6 +53,15 @@ def researcher(reference: None) -> User:
 @pytest.fixture
 def administrator(reference: None) -> User:
     return _persona("ada.admin", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts, and leaves, in the default language: a request in French or
+    Spanish activates it for the test's thread, and it would stay for the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
