@@ -25,7 +25,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
+from benchmarks.harness import (
+    CHILD_FLAG,
+    bench_scale,
+    p95,
+    peak_megabytes,
+    run_on_both_databases,
+    timed,
+)
 
 BENCH_DATABASE = "spcomms_bench_followup"
 BASE_COMMUNICATIONS = 1_500
@@ -46,22 +53,13 @@ def main() -> None:
 
 
 def _timed(call: Callable[[], Any]) -> list[float]:
-    for _warm in range(2):
-        call()
-    timings = []
-    for _index in range(REQUESTS):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    return timed(call, warm=2, requests=REQUESTS)
 
 
 def _print(kind: str, timings: list[float]) -> None:
-    ordered = sorted(timings)
-    p95 = ordered[round(0.95 * (len(ordered) - 1))]
     print(
         f"    {kind:<40} n={len(timings):<3} median {statistics.median(timings):8.1f} ms"
-        f"   p95 {p95:8.1f} ms",
+        f"   p95 {p95(timings):8.1f} ms",
         flush=True,
     )
 

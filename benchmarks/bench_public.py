@@ -35,7 +35,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
+from benchmarks.harness import (
+    CHILD_FLAG,
+    bench_scale,
+    peak_megabytes,
+    run_on_both_databases,
+    target_verdict,
+)
 
 BENCH_DATABASE = "spcomms_bench_public"
 SEED = 0
@@ -116,9 +122,7 @@ def _check(response: Any, url: str) -> None:
 
 def _print_timings(kind: str, timings: list[float], *, target: bool) -> None:
     p95 = _percentile(timings, 0.95)
-    verdict = ""
-    if target:
-        verdict = "  (target met)" if p95 < TARGET_MS else f"  (MISSED the {TARGET_MS:g} ms target)"
+    verdict = target_verdict(p95, TARGET_MS) if target else ""
     print(
         f"    {kind:<34} n={len(timings):<4} median {statistics.median(timings):7.1f} ms"
         f"   p95 {p95:7.1f} ms   max {max(timings):7.1f} ms{verdict}",

@@ -31,8 +31,10 @@ from benchmarks.harness import (
     CHILD_FLAG,
     REPOSITORY,
     bench_scale,
+    p95,
     peak_megabytes,
     run_on_both_databases,
+    target_verdict,
 )
 
 BENCH_DATABASE = "spcomms_bench_reprisals"
@@ -75,14 +77,11 @@ def _timed(call: Callable[[], Any], requests: int = REQUESTS) -> tuple[list[floa
 
 def _print(kind: str, measured: tuple[list[float], float], *, target: bool = False) -> None:
     timings, processor = measured
-    ordered = sorted(timings)
-    p95 = ordered[round(0.95 * (len(ordered) - 1))]
-    verdict = ""
-    if target:
-        verdict = "  (target met)" if p95 < TARGET_MS else f"  (MISSED the {TARGET_MS:g} ms target)"
+    slowest = p95(timings)
+    verdict = target_verdict(slowest, TARGET_MS) if target else ""
     print(
         f"    {kind:<36} n={len(timings):<4} median {statistics.median(timings):7.1f} ms"
-        f"   p95 {p95:7.1f} ms   processor {processor:6.1f} ms{verdict}",
+        f"   p95 {slowest:7.1f} ms   processor {processor:6.1f} ms{verdict}",
         flush=True,
     )
 

@@ -26,7 +26,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
+from benchmarks.harness import (
+    CHILD_FLAG,
+    bench_scale,
+    p95,
+    peak_megabytes,
+    run_on_both_databases,
+    target_verdict,
+    timed,
+)
 
 BENCH_DATABASE = "spcomms_bench_visits"
 BASE_REQUESTS = 150
@@ -49,25 +57,15 @@ def main() -> None:
 
 
 def _timed(call: Callable[[], Any]) -> list[float]:
-    for _warm in range(5):
-        call()
-    timings = []
-    for _index in range(REQUESTS):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+    return timed(call, warm=5, requests=REQUESTS)
 
 
 def _print(kind: str, timings: list[float], *, target: bool = False) -> None:
-    ordered = sorted(timings)
-    p95 = ordered[round(0.95 * (len(ordered) - 1))]
-    verdict = ""
-    if target:
-        verdict = "  (target met)" if p95 < TARGET_MS else f"  (MISSED the {TARGET_MS:g} ms target)"
+    slowest = p95(timings)
+    verdict = target_verdict(slowest, TARGET_MS) if target else ""
     print(
         f"    {kind:<36} n={len(timings):<4} median {statistics.median(timings):7.1f} ms"
-        f"   p95 {p95:7.1f} ms{verdict}",
+        f"   p95 {slowest:7.1f} ms{verdict}",
         flush=True,
     )
 

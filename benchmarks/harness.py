@@ -9,6 +9,8 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +92,27 @@ def peak_megabytes() -> float:
     # ru_maxrss is in kilobytes on Linux (bytes on macOS).
     divisor = 1024 * 1024 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / divisor
+
+
+def timed(call: Callable[[], object], *, warm: int, requests: int) -> list[float]:
+    """The wall time in milliseconds of each of ``requests`` calls, after ``warm`` calls
+    whose time is not kept (caches and connections warmed)."""
+    for _warm in range(warm):
+        call()
+    timings = []
+    for _index in range(requests):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def p95(timings: list[float]) -> float:
+    """The 95th percentile of the timings (the nearest one measured)."""
+    ordered = sorted(timings)
+    return ordered[round(0.95 * (len(ordered) - 1))]
+
+
+def target_verdict(p95_ms: float, target_ms: float) -> str:
+    """What a benchmark prints after a figure that has a target."""
+    return "  (target met)" if p95_ms < target_ms else f"  (MISSED the {target_ms:g} ms target)"
