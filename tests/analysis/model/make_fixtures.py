@@ -1,0 +1,76 @@
+"""Writes the invented fixture datasets of the model tests (seeded, so the same every time).
+
+Run: .venv/bin/python tests/analysis/model/make_fixtures.py. The rows are invented: drawn from
+plausible distributions with the coefficients of seed 000 Table 1 (all regime types) as the
+true model. No real case, person or country-year is in them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+TRUE = {
+    "cy_polity": -0.01,
+    "cy_fragility": 0.02,
+    "upr_1y": 0.12,
+    "cy_aid_dependency": 0.003,
+    "reply": -0.20,
+    "n_mentions": -0.62,
+    "business": -1.40,
+    "v_arbitrary_detention": 1.02,
+    "v_torture": -1.20,
+    "v_conviction": 0.97,
+    "v_disciplinary_measures": 2.70,
+    "v_administrative_harassment": -0.09,
+    "minority": -0.35,
+    "female_trans": 0.28,
+}
+CONSTANT = -1.36
+COUNTRIES = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH", "III", "JJJ", "KKK", "LLL"]
+
+
+def cases(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    country = rng.choice(COUNTRIES, size=n)
+    # Country-level covariates, one value per invented country.
+    polity = dict(zip(COUNTRIES, rng.integers(-10, 11, len(COUNTRIES)), strict=True))
+    fragility = dict(zip(COUNTRIES, rng.integers(0, 25, len(COUNTRIES)), strict=True))
+    aid = dict(zip(COUNTRIES, np.round(rng.gamma(1.5, 2.0, len(COUNTRIES)), 2), strict=True))
+    frame = pd.DataFrame(
+        {
+            "person_key": [f"p{i:04d}" for i in range(n)],
+            "country": country,
+            "cy_polity": [float(polity[c]) for c in country],
+            "cy_fragility": [float(fragility[c]) for c in country],
+            "upr_1y": rng.binomial(1, 0.3, n),
+            "cy_aid_dependency": [aid[c] for c in country],
+            "reply": rng.binomial(1, 0.5, n),
+            "n_mentions": 1 + rng.poisson(0.8, n),
+            "business": rng.binomial(1, 0.06, n),
+            "v_arbitrary_detention": rng.binomial(1, 0.45, n),
+            "v_torture": rng.binomial(1, 0.15, n),
+            "v_conviction": rng.binomial(1, 0.15, n),
+            "v_disciplinary_measures": rng.binomial(1, 0.04, n),
+            "v_administrative_harassment": rng.binomial(1, 0.05, n),
+            "minority": rng.binomial(1, 0.3, n),
+            "female_trans": rng.binomial(1, 0.35, n),
+        }
+    )
+    eta = CONSTANT + sum(frame[name] * beta for name, beta in TRUE.items())
+    frame.insert(1, "improved", rng.binomial(1, 1.0 / (1.0 + np.exp(-eta))))
+    frame.insert(2, "regime", np.where(frame["cy_polity"] < 0, 1, 2))
+    frame.loc[frame["cy_polity"] == 0, "regime"] = 3
+    return frame
+
+
+def main() -> None:
+    cases(460, seed=2019).to_csv(HERE / "cases.csv", index=False)
+    cases(460, seed=2019).to_parquet(HERE / "cases.parquet", index=False)
+
+
+if __name__ == "__main__":
+    main()
