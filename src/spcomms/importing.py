@@ -4,10 +4,11 @@ way of refusing a file with all its problems listed."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext, ngettext
 from tqdm import tqdm
 
@@ -15,6 +16,20 @@ PROBLEM_LIMIT = 50
 
 
 class ImportCommand(BaseCommand):
+    def add_file_arguments(
+        self,
+        parser: CommandParser,
+        *,
+        file_help: str,
+        formats: Iterable[str],
+        format_help: str,
+    ) -> None:
+        """The command's description, the file to import and its ``--format`` (as
+        ``file_format``), as every import command takes them."""
+        parser.description = gettext(self.help)
+        parser.add_argument("file", type=Path, help=file_help)
+        parser.add_argument("--format", dest="file_format", choices=list(formats), help=format_help)
+
     @contextmanager
     def progress(
         self, *, description: str, total: int, unit: str

@@ -63,11 +63,11 @@ AUDIT_ACTION = "followup.import"
 MAX_TEXT = 20_000
 MIN_MONTHS, MAX_MONTHS = 1, 120
 
+# What names the assessment: the communication, the person and the period.
+KEYS = ("reference", "person_key", "period_months")
 # JSON keys and CSV columns are the same names.
 FIELDS = (
-    "reference",
-    "person_key",
-    "period_months",
+    *KEYS,
     "development",
     "source",
     "information_level",
@@ -78,27 +78,10 @@ FIELDS = (
     "basis",
     "comment",
 )
-REQUIRED = (
-    "reference",
-    "person_key",
-    "period_months",
-    "development",
-    "source",
-    "information_level",
-)
+REQUIRED = (*KEYS, "development", "source", "information_level")
 COLUMNS = {name: name for name in FIELDS}
-# The values compared to tell an unchanged row from a new assessment.
-COMPARED = (
-    "development",
-    "source",
-    "information_level",
-    "impact_attention",
-    "impact_communication",
-    "negative_impact",
-    "assessed_on",
-    "basis",
-    "comment",
-)
+# The values compared to tell an unchanged row from a new assessment: all but the keys.
+COMPARED = FIELDS[len(KEYS) :]
 
 
 class AssessmentImportError(Exception):

@@ -29,13 +29,11 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.description = gettext(self.help)
-        parser.add_argument("file", type=Path, help=gettext("The CSV file to import."))
-        parser.add_argument(
-            "--format",
-            dest="file_format",
-            choices=[choice.value for choice in FileFormat],
-            help=gettext("The file's format, when it cannot be told from the header."),
+        self.add_file_arguments(
+            parser,
+            file_help=gettext("The CSV file to import."),
+            formats=[choice.value for choice in FileFormat],
+            format_help=gettext("The file's format, when it cannot be told from the header."),
         )
         parser.add_argument(
             "--indicator",

@@ -28,13 +28,13 @@ class Command(ImportCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.description = gettext(self.help)
-        parser.add_argument("file", type=Path, help=gettext("The CSV or JSON file of assessments."))
-        parser.add_argument(
-            "--format",
-            dest="file_format",
-            choices=[choice.value for choice in FileFormat],
-            help=gettext("The file's format, when it cannot be told from its first character."),
+        self.add_file_arguments(
+            parser,
+            file_help=gettext("The CSV or JSON file of assessments."),
+            formats=[choice.value for choice in FileFormat],
+            format_help=gettext(
+                "The file's format, when it cannot be told from its first character."
+            ),
         )
 
     def handle(self, *args: Any, file: Path, file_format: str | None, **options: Any) -> None:
