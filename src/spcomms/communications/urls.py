@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from spcomms.analysis import report_views
 from spcomms.communications import research_views, views
 
 app_name = "communications"
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", views.communication_list, name="list"),
     path("new/", views.communication_create, name="create"),
     path("statistics/", research_views.research_statistics_page, name="statistics"),
+    path("statistics/report/", report_views.report_page, name="statistics_report"),
     path(
         "statistics/<slug:key>.csv",
         research_views.research_statistics_csv,
