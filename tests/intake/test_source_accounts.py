@@ -20,7 +20,7 @@ from pytest_django import DjangoAssertNumQueries
 from spcomms.accounts.models import RecoveryCode, Role, SourceOrganisation, TOTPDevice, User
 from spcomms.accounts.signin import SECOND_FACTOR
 from spcomms.audit.models import AuditEvent
-from spcomms.communications.models import ReplyComment
+from spcomms.communications.models import Communication, ReplyComment
 from spcomms.intake.models import MessageKind, Submission, SubmissionMessage, SubmissionStatus
 from spcomms.intake.services import decision_open_case_file, info_request, staff_message_send
 from spcomms.reference.models import Country
@@ -82,6 +82,20 @@ def verified_source(client: Client, username: str) -> User:
     session[SECOND_FACTOR] = "verified"
     session.save()
     return user
+
+
+def _acted_on(client: Client, username: str, officer: User) -> tuple[Submission, Communication]:
+    """A verified source's submission under review, with a communication sent in 2016 from
+    the case file the officer opened on it."""
+    user = verified_source(client, username)
+    submission = builders.submission(source_account=user, status=SubmissionStatus.UNDER_REVIEW)
+    communication = factories.communication(sent_at=dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC))
+    communication.case_files.add(
+        decision_open_case_file(
+            actor=officer, submission=submission, country=Country.objects.get(iso3="COL")
+        )
+    )
+    return submission, communication
 
 
 def _neutral(response: object) -> str:
@@ -569,16 +583,7 @@ def test_no_address_or_user_agent_of_a_source_is_stored_or_logged(
 def test_the_ngo_comments_on_a_public_reply_from_its_submission_page(
     client: Client, reference: None, secretariat_officer: User
 ) -> None:
-    user = verified_source(client, "ngo-reply")
-    submission = builders.submission(source_account=user, status=SubmissionStatus.UNDER_REVIEW)
-    communication = factories.communication(sent_at=dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC))
-    communication.case_files.add(
-        decision_open_case_file(
-            actor=secretariat_officer,
-            submission=submission,
-            country=Country.objects.get(iso3="COL"),
-        )
-    )
+    submission, communication = _acted_on(client, "ngo-reply", secretariat_officer)
     reply = factories.reply(to=communication, received_on=dt.date(2016, 4, 1))
     page = client.get(f"{ACCOUNT}submissions/{submission.public_id}/").content.decode()
     link = f"/submit/replies/{submission.public_id}/{reply.pk}/"
@@ -661,16 +666,7 @@ def test_the_account_pages_speak_french_and_spanish(
 def test_the_list_says_acted_on_as_the_status_page_does_once_a_communication_was_sent(
     client: Client, reference: None, secretariat_officer: User
 ) -> None:
-    user = verified_source(client, "ngo-acted")
-    submission = builders.submission(source_account=user, status=SubmissionStatus.UNDER_REVIEW)
-    communication = factories.communication(sent_at=dt.datetime(2016, 3, 1, 9, tzinfo=dt.UTC))
-    communication.case_files.add(
-        decision_open_case_file(
-            actor=secretariat_officer,
-            submission=submission,
-            country=Country.objects.get(iso3="COL"),
-        )
-    )
+    submission, _communication = _acted_on(client, "ngo-acted", secretariat_officer)
 
     listed = client.get(ACCOUNT).content.decode()
     status = client.get(f"{ACCOUNT}submissions/{submission.public_id}/").content.decode()
