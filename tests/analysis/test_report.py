@@ -269,3 +269,14 @@ def test_the_public_is_sent_to_sign_in(client, small: None) -> None:  # type: ig
     response = client.get(f"{PAGE}?{PERIOD}")
     assert response.status_code == 302
     assert "/login" in response["Location"] or "sign" in response["Location"]
+
+
+def test_the_statistics_page_links_to_the_report_for_its_period(
+    researcher: User, small: None
+) -> None:
+    html = client_for(researcher).get(f"/staff/communications/statistics/?{PERIOD}").content
+    link = re.search(r'href="([^"]+)" data-testid="report-link"', html.decode())
+    assert link is not None
+    response = client_for(researcher).get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert "Communications sent from 2015-01-01 to 2015-12-31" in response.content.decode()

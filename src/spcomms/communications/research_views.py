@@ -161,6 +161,7 @@ def research_statistics_page(request: HttpRequest) -> HttpResponse:
             ],
             "reprisals": [t for t in tables if t.table.key == "reprisals"],
             "mandate_name": names.get(figures.mandate) if figures and figures.mandate else None,
+            "report_query": query,
         },
         status=200 if figures is not None else BAD_REQUEST,
     )
