@@ -39,16 +39,14 @@ from spcomms.communications.importing.csv_file import (
 from spcomms.communications.importing.json_file import json_object
 from spcomms.communications.importing.problems import Location, Problem, file_problem
 from spcomms.communications.importing.raw import (
-    JSON_STARTS,
     FileFormat,
     Raw,
     empty_message,
     not_utf8_message,
-    spreadsheet_message,
     unreadable,
 )
+from spcomms.communications.importing.reading import sniff_format
 from spcomms.communications.models import Communication, CommunicationPerson, CommunicationStatus
-from spcomms.covariates.formats import SPREADSHEET_MAGIC
 from spcomms.followup import schedule
 from spcomms.followup.models import (
     Assessment,
@@ -110,17 +108,11 @@ def _read(
     chosen = file_format or FileFormat.CSV
     try:
         with path.open("rb") as handle:
-            if handle.read(len(SPREADSHEET_MAGIC)) == SPREADSHEET_MAGIC:
-                problems.append(file_problem(spreadsheet_message()))
+            sniffed = sniff_format(handle, file_format)
+            if isinstance(sniffed, Problem):
+                problems.append(sniffed)
                 return chosen, rows
-            handle.seek(0)
-            head = handle.read(4096).removeprefix(codecs.BOM_UTF8)
-            handle.seek(0)
-            if not head.strip():
-                problems.append(file_problem(empty_message()))
-                return chosen, rows
-            if file_format is None:
-                chosen = FileFormat.JSON if head.lstrip()[:1] in JSON_STARTS else FileFormat.CSV
+            chosen = sniffed
             if chosen == FileFormat.JSON:
                 _read_json(handle, rows, problems)
             else:

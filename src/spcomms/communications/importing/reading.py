@@ -11,12 +11,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils.translation import gettext
 
 from spcomms.communications.importing.csv_file import attach_replies, read_csv
 from spcomms.communications.importing.json_file import read_json
-from spcomms.communications.importing.problems import file_problem
+from spcomms.communications.importing.problems import Problem, file_problem
 from spcomms.communications.importing.raw import (
     JSON_STARTS,
     FileFormat,
@@ -27,7 +28,23 @@ from spcomms.communications.importing.raw import (
 )
 from spcomms.covariates.formats import SPREADSHEET_MAGIC
 
-__all__ = ["FileFormat", "RawFile", "read_file"]
+__all__ = ["FileFormat", "RawFile", "read_file", "sniff_format"]
+
+
+def sniff_format(handle: BinaryIO, file_format: FileFormat | None) -> FileFormat | Problem:
+    """The problem of a file that is a spreadsheet or empty; otherwise its format: the one
+    given, or JSON when its first character opens an object or a list, else CSV. Leaves
+    the handle at the start of the file."""
+    if handle.read(len(SPREADSHEET_MAGIC)) == SPREADSHEET_MAGIC:
+        return file_problem(spreadsheet_message())
+    handle.seek(0)
+    head = handle.read(4096).removeprefix(codecs.BOM_UTF8)
+    handle.seek(0)
+    if not head.strip():
+        return file_problem(empty_message())
+    if file_format is not None:
+        return file_format
+    return FileFormat.JSON if head.lstrip()[:1] in JSON_STARTS else FileFormat.CSV
 
 
 def read_file(
@@ -41,19 +58,11 @@ def read_file(
     raw = RawFile(file_format=file_format)
     try:
         with path.open("rb") as handle:
-            start = handle.read(len(SPREADSHEET_MAGIC))
-            if start == SPREADSHEET_MAGIC:
-                raw.problems.append(file_problem(spreadsheet_message()))
+            sniffed = sniff_format(handle, raw.file_format)
+            if isinstance(sniffed, Problem):
+                raw.problems.append(sniffed)
                 return raw
-            handle.seek(0)
-            head = handle.read(4096)
-            handle.seek(0)
-            if not head.removeprefix(codecs.BOM_UTF8).strip():
-                raw.problems.append(file_problem(empty_message()))
-                return raw
-            if raw.file_format is None:
-                first = head.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
-                raw.file_format = FileFormat.JSON if first in JSON_STARTS else FileFormat.CSV
+            raw.file_format = sniffed
             if raw.file_format == FileFormat.JSON:
                 if replies is not None:
                     raw.problems.append(
