@@ -165,7 +165,7 @@ def stacked_figure(table: Table) -> str | None:
             lefts = [left + width for left, width in zip(lefts, widths, strict=True)]
         axes.set_yticks(positions, [bar.label for bar in bars])
         axes.set_xlim(0, 100)
-        axes.set_xlabel(_("Share of the row's n (%)"))
+        axes.set_xlabel(_("Share of the row's n, per cent"))
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(
             loc="upper center",
