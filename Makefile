@@ -36,6 +36,12 @@ system-deps: runtime-deps
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(brglm2); library(sandwich)' >/dev/null 2>&1; then \
+		echo "Installing Debian's R, brglm2 and sandwich for the model's R agreement test..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			r-base-core r-cran-brglm2 r-cran-sandwich >/dev/null \
+			|| echo "R could not be installed: the live R agreement test will be skipped."; \
+	fi
 
 $(WORLD_GEOMETRY):
 	@if ! command -v npm >/dev/null 2>&1; then \
