@@ -67,9 +67,19 @@ def cases(n: int, seed: int) -> pd.DataFrame:
     return frame
 
 
+def separated(n: int, seed: int) -> pd.DataFrame:
+    """Quasi-complete separation: no case with business involvement improved."""
+    frame = cases(n, seed)
+    frame.loc[frame["business"] == 1, "improved"] = 0
+    return frame
+
+
 def main() -> None:
     cases(460, seed=2019).to_csv(HERE / "cases.csv", index=False)
     cases(460, seed=2019).to_parquet(HERE / "cases.parquet", index=False)
+    r_folder = HERE.parent / "r"
+    cases(300, seed=5).to_csv(r_folder / "cases.csv", index=False)
+    separated(300, seed=11).to_csv(r_folder / "separated.csv", index=False)
 
 
 if __name__ == "__main__":

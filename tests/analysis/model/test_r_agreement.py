@@ -1,0 +1,86 @@
+"""spcomms' model against R (glm, brglm2's Firth, sandwich's clustered standard errors).
+
+tests/analysis/r/model.R fitted the invented fixtures tests/analysis/r/*.csv; its outputs are
+frozen beside it as JSON, so this comparison runs without R. When Rscript is installed
+(Debian: r-base-core r-cran-brglm2 r-cran-sandwich; `make system-deps`), the last test reruns
+the script live and checks that R still gives the frozen figures.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from spcomms.analysis import model
+
+R_FOLDER = Path(__file__).parent.parent / "r"
+COEF_RTOL = 1e-8  # issue 6 asks 1e-8; measured 1e-14 (ML) and 3e-10 (Firth)
+SE_RTOL = 1e-8
+
+
+def frozen(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((R_FOLDER / f"{name}.json").read_text())
+    return result
+
+
+def in_r_order(values: list[float]) -> np.ndarray:
+    """spcomms puts the constant last, R first."""
+    return np.array([values[-1], *values[:-1]])
+
+
+def test_maximum_likelihood_agrees_with_glm_and_vcovcl() -> None:
+    expected = frozen("cases")
+    fit = model.fit_subset(model.read_file(R_FOLDER / "cases.csv"), "all")
+    assert fit.method == expected["method"] == "maximum likelihood"
+    assert fit.separation is not None
+    assert not fit.separation.found
+    assert expected["terms"][1:] == [name for name, _ in model.PREDICTORS]
+    coefs = in_r_order([term.coef for term in fit.terms])
+    assert np.allclose(coefs, expected["coef"], rtol=COEF_RTOL, atol=0)
+    ses = in_r_order([term.se for term in fit.terms])
+    assert np.allclose(ses, expected["se"], rtol=SE_RTOL, atol=0)
+    assert fit.log_likelihood == pytest.approx(expected["loglik"], rel=1e-9)
+    clustered = in_r_order([term.se_cluster or np.nan for term in fit.terms])
+    assert np.allclose(clustered, expected["se_cluster"], rtol=SE_RTOL, atol=0)
+
+
+def test_firth_agrees_with_brglm2_where_glm_runs_off() -> None:
+    expected = frozen("separated")
+    # R's glm "converges" to a huge coefficient for business: the separation it cannot see.
+    assert expected["glm_converged"] is True
+    assert expected["glm_largest_abs_coef"] > 15
+    fit = model.fit_subset(model.read_file(R_FOLDER / "separated.csv"), "all")
+    assert fit.separation is not None
+    assert fit.separation.kind == "quasi-complete"
+    assert fit.separation.directions == {"business": -1}
+    assert fit.method == expected["method"] == "Firth penalised likelihood"
+    coefs = in_r_order([term.coef for term in fit.terms])
+    assert np.allclose(coefs, expected["coef"], rtol=COEF_RTOL, atol=0)
+    ses = in_r_order([term.se for term in fit.terms])
+    assert np.allclose(ses, expected["se"], rtol=SE_RTOL, atol=0)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript is not installed")
+def test_r_run_live_gives_the_frozen_figures(tmp_path: Path) -> None:
+    for name in ("model.R", "cases.csv", "separated.csv"):
+        shutil.copy(R_FOLDER / name, tmp_path / name)
+    subprocess.run(
+        ["Rscript", str(tmp_path / "model.R"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name in ("cases", "separated"):
+        live = json.loads((tmp_path / f"{name}.json").read_text())
+        expected = frozen(name)
+        assert live["terms"] == expected["terms"]
+        assert live["method"] == expected["method"]
+        for key in ("coef", "se", "se_cluster"):
+            if key in expected:
+                assert np.allclose(live[key], expected[key], rtol=1e-9, atol=0), key
