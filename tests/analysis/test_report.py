@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import fcntl
 import io
+import os
+import pty
 import re
+import select
+import struct
+import sys
+import termios
 from io import StringIO
 from pathlib import Path
 
@@ -280,3 +287,29 @@ def test_the_statistics_page_links_to_the_report_for_its_period(
     response = client_for(researcher).get(link.group(1).replace("&amp;", "&"))
     assert response.status_code == 200
     assert "Communications sent from 2015-01-01 to 2015-12-31" in response.content.decode()
+
+
+def test_progress_shows_on_a_terminal_only(
+    small: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report("--from", "2015-01-01", "--to", "2015-12-31", "--out", str(tmp_path / "quiet.html"))
+    assert capsys.readouterr().err == ""  # standard error is not a terminal here
+    main, side = pty.openpty()
+    # A terminal of 24 rows and 100 columns: a new pty has none, and tqdm draws to the width.
+    fcntl.ioctl(side, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    with os.fdopen(side, "w", encoding="utf-8", closefd=True) as terminal:
+        monkeypatch.setattr(sys, "stderr", terminal)
+        report("--from", "2015-01-01", "--to", "2015-12-31", "--out", str(tmp_path / "tty.html"))
+        terminal.flush()
+    shown = b""
+    while select.select([main], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main)
+    assert b"Report" in shown
+    assert b"step" in shown
