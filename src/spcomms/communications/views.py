@@ -58,6 +58,7 @@ from spcomms.communications.services import (
     send_problems,
 )
 from spcomms.intake.models import TRANSMITTABLE_ANSWERS, Submission, SubmissionAttachment
+from spcomms.pagination import filters_query
 from spcomms.reference.models import Mandate
 
 PAGE_SIZE = 25
@@ -107,15 +108,13 @@ def communication_list(request: HttpRequest) -> HttpResponse:
         )
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "communications/list.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": filters_query(request),
             "may_draft": can_draft(user),
         },
     )

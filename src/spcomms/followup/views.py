@@ -30,6 +30,7 @@ from spcomms.followup.services import (
     assessment_record,
     may_follow_up,
 )
+from spcomms.pagination import filters_query
 
 PAGE_SIZE = 50
 BAD_REQUEST = 400
@@ -72,8 +73,6 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         {"item": item, "person": persons.get(item.person_id), "state": item.state(on)}
         for item in page
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     context: dict[str, Any] = {
         "filters": form,
         "rows": rows,
@@ -82,7 +81,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
         "overdue": sum(1 for item in items if item.state(on) == schedule.FollowUpState.OVERDUE),
         "today": on,
         "grace_days": schedule.grace_days(),
-        "query": query.urlencode(),
+        "query": filters_query(request),
     }
     return render(request, "followup/list.html", context, status=status)
 

@@ -57,6 +57,7 @@ from spcomms.intake.services import (
     submission_read,
     submission_set_status,
 )
+from spcomms.pagination import filters_query
 from spcomms.reference.models import Mandate
 from spcomms.reprisals.services import source_report_pending
 
@@ -179,15 +180,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     else:
         status = BAD_REQUEST
         page = Paginator(Submission.objects.none(), PAGE_SIZE).get_page(1)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "intake/staff/inbox.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": filters_query(request),
             "here": request.get_full_path(),
             "colleagues": list(staff_forms.colleagues()),
         },

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from spcomms.accounts.models import User
 from spcomms.audit.services import audit_record
+from spcomms.pagination import filters_query
 from spcomms.reprisals import export, forms
 from spcomms.reprisals.access import access_allegation, allegations_visible, may_use_register
 from spcomms.reprisals.models import ReprisalAllegation, ReprisalEvent
@@ -111,15 +112,13 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         status = BAD_REQUEST
         page = Paginator(ReprisalAllegation.objects.none(), PAGE_SIZE).get_page(1)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reprisals/register.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": filters_query(request),
             "this_year": timezone.now().year,
         },
         status=status,

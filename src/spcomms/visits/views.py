@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spcomms.accounts.models import User
+from spcomms.pagination import filters_query
 from spcomms.reference.models import Country
 from spcomms.visits import forms
 from spcomms.visits.models import (
@@ -159,8 +160,6 @@ def visit_list(request: HttpRequest, user: User) -> HttpResponse:
         .values_list("request_id", "count")
     )
     rows = [(visit, steps.get(visit.pk, 0)) for visit in shown]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "visits/list.html",
@@ -168,7 +167,7 @@ def visit_list(request: HttpRequest, user: User) -> HttpResponse:
             "page": page,
             "rows": rows,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": filters_query(request),
             # Rendered by the template's own loop: Django's widget renders each of some 250
             # options through a template of its own, which cost most of the page.
             "countries": sorted(
