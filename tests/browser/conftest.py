@@ -21,6 +21,7 @@ from playwright.sync_api import (
     Response,
     sync_playwright,
 )
+from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from spcomms.accounts.models import User
@@ -91,6 +92,13 @@ class Traffic:
             for text in self.console_errors
             if not text.startswith("Failed to load resource: the server responded with a status")
         ]
+
+
+@pytest.fixture
+def intake_dir(settings: Settings, tmp_path: Path) -> Path:
+    """The folder where the intake keeps submissions' files, one per test."""
+    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
+    return tmp_path / "intake"
 
 
 @pytest.fixture

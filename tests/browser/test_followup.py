@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from spcomms.accounts.models import User
@@ -31,12 +30,6 @@ from tests.conftest import PASSWORD
 from tests.intake.triage import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
 
 
 def test_a_source_answers_a_follow_up_questionnaire_in_french(

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
@@ -55,12 +54,6 @@ TEXTS = {
         "answer": "Está detenida en la cárcel central desde el lunes.",
     },
 }
-
-
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
 
 
 def status_label(language: str, status: SubmissionStatus) -> str:

@@ -37,12 +37,6 @@ REQUIRED = "This field is required."
 REFUSED_CODE = "This code opens no submission"
 
 
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
-
-
 def described_by(element: Locator, error_id: str) -> None:
     expect(element).to_have_attribute("aria-describedby", re.compile(rf"(^| ){error_id}( |$)"))
 

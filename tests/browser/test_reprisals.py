@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 
 from spcomms.accounts.models import User
 from spcomms.reference.models import Country
@@ -19,12 +18,6 @@ from tests.conftest import PASSWORD
 from tests.intake.triage import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
 
 
 def test_a_reprisal_reported_by_a_source_reaches_the_inbox_as_urgent(

@@ -9,7 +9,6 @@ from pathlib import Path
 import pyotp
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from spcomms.accounts.models import Role, SourceOrganisation, User
@@ -22,12 +21,6 @@ from tests.web import builders
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STRONG = "amber lanterns cross the old bridge"
-
-
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
 
 
 def test_an_ngo_opens_an_account_submits_and_follows_only_its_own_submissions(

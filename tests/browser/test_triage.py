@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django import Settings
 
 from spcomms.accounts.models import User
 from spcomms.audit.models import AuditEvent
@@ -20,12 +19,6 @@ from tests.conftest import PASSWORD
 from tests.intake.triage import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def intake_dir(settings: Settings, tmp_path: Path) -> Path:
-    settings.SPCOMMS_INTAKE_DIR = tmp_path / "intake"
-    return tmp_path / "intake"
 
 
 def test_staff_triage_from_the_inbox_to_a_case_file(
