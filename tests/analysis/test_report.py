@@ -313,3 +313,19 @@ def test_progress_shows_on_a_terminal_only(
     os.close(main)
     assert b"Report" in shown
     assert b"step" in shown
+
+
+def test_the_model_section_reports_each_fit_or_why_there_is_none(small: None) -> None:
+    report = build_report(start=START, end=END, now=NOW)
+    assert report.model is not None
+    # Two cases, no covariates imported: nothing can be fitted, and the report says why.
+    assert report.model.fitted is False
+    assert report.model.text.strip() != ""
+    html = report_html(report)
+    assert 'data-testid="report-model"' in html
+    empty = build_report(start=dt.date(2019, 1, 1), end=dt.date(2019, 12, 31), now=NOW)
+    assert empty.model is not None
+    assert empty.model.text.startswith("No model:")
+    without = build_report(start=START, end=END, now=NOW, with_model=False)
+    assert without.model is None
+    assert 'data-testid="report-model-absent"' in report_html(without)

@@ -79,10 +79,11 @@ class ReportTable:
 
 @dataclass(frozen=True)
 class ModelSection:
-    """The regression of seed 000 Table 1, when ``spcomms.analysis.model`` provides it."""
+    """The regression of seed 000 Table 1, from ``spcomms.analysis.model``."""
 
     title: str
-    text: str  # the table in the paper's layout, as preformatted text
+    text: str  # the table in the paper's layout, as preformatted text, or why there is none
+    fitted: bool
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Report:
     replies: tuple[ReportTable, ...]
     outcomes: tuple[ReportTable, ...]
     reprisals: tuple[ReportTable, ...]
-    model: ModelSection | None
+    model: ModelSection | None  # None when the report was built without the model
     made_at: dt.datetime
 
     @property
@@ -202,22 +203,37 @@ def _shown(table: Table, statistics: ResearchStatistics) -> ReportTable:
     return ReportTable(table=table, basis=basis(table, statistics), figure=figure, figure_kind=kind)
 
 
-def model_section(*, start: dt.date, end: dt.date, mandate: str | None) -> ModelSection | None:
-    """The place for the model of seed 000 Table 1 (``spcomms model improvement``).
+def model_section(*, start: dt.date, end: dt.date, mandate: str | None) -> ModelSection:
+    """The model of seed 000 Table 1 (``spcomms model improvement``) for the report's
+    selection: the three subsets side by side in the paper's layout, as
+    ``spcomms.analysis.model.table`` writes them, each fit with its status and, where it
+    failed, the reason. When there is nothing to fit, the section says why."""
+    from spcomms.analysis.dataset import Selection
+    from spcomms.analysis.model import (
+        ModelDataError,
+        fit_all,
+        missing_covariates,
+        record_frame,
+        table,
+    )
+    from spcomms.reference.models import Mandate
 
-    The model is built in ``spcomms.analysis.model``; until that module offers a
-    ``report_section(start=, end=, mandate=)`` returning its title and text table, the
-    report says the model is not part of it. See docs/analysis.md, "Report".
-    """
+    title = _("Logistic regression of improvement within one year, by regime")
+    chosen = Mandate.objects.filter(code=mandate).first() if mandate else None
     try:
-        from spcomms.analysis import model  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    section = getattr(model, "report_section", None)
-    if section is None:
-        return None
-    title, text = section(start=start, end=end, mandate=mandate)
-    return ModelSection(title=str(title), text=str(text))
+        frame, _synthetic = record_frame(Selection(start=start, end=end, mandate=chosen))
+    except ModelDataError as failed:
+        return ModelSection(
+            title=title, text=_("No model: %(reason)s") % {"reason": failed}, fitted=False
+        )
+    empty = missing_covariates(frame)
+    text = table(fit_all(frame))
+    if empty:
+        text += "\n" + _(
+            "No value at all for %(names)s: no model can be fitted until these covariates "
+            "are imported (spcomms import covariates)."
+        ) % {"names": ", ".join(empty)}
+    return ModelSection(title=title, text=text, fitted=not empty)
 
 
 def build_report(
@@ -227,9 +243,11 @@ def build_report(
     mandate: str | None = None,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    with_model: bool = True,
 ) -> Report:
     """Every table and figure for communications sent from ``start`` to ``end`` (UTC days,
-    included), optionally only those ``mandate`` took part in. Raises
+    included), optionally only those ``mandate`` took part in, with the model of seed 000
+    Table 1 fitted on the same selection unless ``with_model`` is False. Raises
     ``StatisticsRequestError`` on a bad request, as ``research_statistics`` does."""
     step = progress or (lambda _name: None)
     statistics = research_statistics(start=start, end=end, mandate=mandate, now=now)
@@ -245,7 +263,7 @@ def build_report(
     replies = shown(statistics.replies)
     outcomes = shown(statistics.outcomes)
     reprisals = shown(statistics.reprisals)
-    model = model_section(start=start, end=end, mandate=mandate)
+    model = model_section(start=start, end=end, mandate=mandate) if with_model else None
     step("model")
     return Report(
         statistics=statistics,
