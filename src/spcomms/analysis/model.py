@@ -178,6 +178,8 @@ class Term:
     p_cluster: float | None = None
     ame: float | None = None
     ame_se: float | None = None
+    profile_low: float | None = None  # profile-likelihood 95 % interval of the coefficient
+    profile_high: float | None = None
 
 
 @dataclass
@@ -348,6 +350,11 @@ def fit_subset(frame: pd.DataFrame, subset: str, *, max_iterations: int = MAX_IT
         return fit
     fit.status = "fitted"
     _describe(fit, data, x, y, beta, columns)
+    if fit.method == "maximum likelihood" and fit.log_likelihood is not None:
+        for j, term in enumerate(fit.terms):
+            term.profile_low, term.profile_high = _profile_interval(
+                x, y, j, beta, fit.log_likelihood, term.se
+            )
     return fit
 
 
@@ -389,6 +396,67 @@ def _firth(
     beta = np.asarray(model.coef_, dtype=float)
     converged = bool(model.converged_) and bool(np.all(np.isfinite(beta)))
     return beta, float(model.loglik_), converged, int(model.n_iter_)
+
+
+PROFILE_CRITICAL = float(stats.chi2.ppf(0.95, 1))
+
+
+def _profile_log_likelihood(x: np.ndarray, y: np.ndarray, j: int, value: float) -> float:
+    """The log likelihood maximised over the other coefficients with coefficient j fixed
+    (Newton-Raphson with the fixed term as an offset, step-halving, tolerance 1e-12)."""
+    others = np.delete(x, j, axis=1)
+    offset = x[:, j] * value
+    gamma = np.zeros(others.shape[1])
+
+    def loglik(g: np.ndarray) -> float:
+        eta = others @ g + offset
+        return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+
+    current = loglik(gamma)
+    for _ in range(200):
+        p = 1.0 / (1.0 + np.exp(-(others @ gamma + offset)))
+        information = others.T @ (others * (p * (1.0 - p))[:, None])
+        try:
+            step = np.linalg.solve(information, others.T @ (y - p))
+        except np.linalg.LinAlgError:
+            return -math.inf
+        for _ in range(30):
+            trial = gamma + step
+            value_trial = loglik(trial)
+            if value_trial >= current - 1e-12:
+                break
+            step = step / 2.0
+        gamma, previous, current = trial, current, value_trial
+        if np.max(np.abs(step)) < 1e-12 or abs(current - previous) < 1e-13:
+            break
+    return current
+
+
+def _profile_interval(
+    x: np.ndarray, y: np.ndarray, j: int, beta: np.ndarray, maximum: float, se: float
+) -> tuple[float | None, float | None]:
+    """The 95 % profile-likelihood interval of coefficient j: the values where twice the drop
+    of the profile log likelihood from its maximum reaches the chi-square(1) 95 % point. An
+    end that is not reached within 20 standard errors is left empty (None)."""
+
+    def excess(value: float) -> float:
+        drop = 2.0 * (maximum - _profile_log_likelihood(x, y, j, value))
+        return drop - PROFILE_CRITICAL
+
+    ends: list[float | None] = []
+    for direction in (-1.0, 1.0):
+        step = se
+        inner, outer = beta[j], beta[j] + direction * step
+        found: float | None = None
+        while abs(outer - beta[j]) <= 20 * se:
+            if excess(outer) > 0:
+                found = float(
+                    optimize.brentq(excess, min(inner, outer), max(inner, outer), xtol=1e-12)
+                )
+                break
+            inner, outer = outer, outer + direction * step
+        ends.append(found)
+    return ends[0], ends[1]
 
 
 def _log_likelihood(y: np.ndarray, p: np.ndarray) -> float:
@@ -565,16 +633,19 @@ def table(fits: list[Fit]) -> str:
             continue
         lines.append(
             f"  {'':<{label_width}}{'Odds ratio':>12}{'95% interval':>20}"
-            f"{'SE (country)':>14}{'AME':>9}{'(SE)':>9}"
+            f"{'SE (country)':>14}{'AME':>9}{'(SE)':>9}{'Profile 95% (OR)':>22}"
         )
         for term in fit.terms:
             interval = f"[{term.or_low:.3g}, {term.or_high:.3g}]"
             cluster = f"{term.se_cluster:.3f}" if term.se_cluster is not None else "-"
             ame = f"{term.ame:.3f}" if term.ame is not None else ""
             ame_se = f"({term.ame_se:.3f})" if term.ame_se is not None else ""
+            profile = "-"
+            if term.profile_low is not None and term.profile_high is not None:
+                profile = f"[{math.exp(term.profile_low):.3g}, {math.exp(term.profile_high):.3g}]"
             lines.append(
                 f"  {term.label:<{label_width}}{term.odds_ratio:>12.3g}{interval:>20}"
-                f"{cluster:>14}{ame:>9}{ame_se:>9}"
+                f"{cluster:>14}{ame:>9}{ame_se:>9}{profile:>22}"
             )
         extra = f"  Events {fit.events}; AUC {fit.auc:.3f}; Brier {fit.brier:.4f}"
         if fit.hosmer_lemeshow:

@@ -48,6 +48,29 @@ def test_maximum_likelihood_agrees_with_glm_and_vcovcl() -> None:
     assert fit.log_likelihood == pytest.approx(expected["loglik"], rel=1e-9)
     clustered = in_r_order([term.se_cluster or np.nan for term in fit.terms])
     assert np.allclose(clustered, expected["se_cluster"], rtol=SE_RTOL, atol=0)
+    # R's (MASS's) profile intervals interpolate the profile on a grid with a spline: they
+    # agree to about 2e-4; spcomms finds the ends by root-finding (checked exactly below).
+    low = in_r_order([term.profile_low or np.nan for term in fit.terms])
+    high = in_r_order([term.profile_high or np.nan for term in fit.terms])
+    assert np.allclose(low, expected["profile_low"], rtol=0, atol=1e-3)
+    assert np.allclose(high, expected["profile_high"], rtol=0, atol=1e-3)
+
+
+def test_profile_interval_ends_are_where_the_likelihood_drops_by_the_chi_square_point() -> None:
+    frame = model.read_file(R_FOLDER / "cases.csv")
+    fit = model.fit_subset(frame, "all")
+    data, _ = model.prepare(frame, "all")
+    names = [name for name, _ in model.PREDICTORS]
+    x = np.column_stack([data[names].to_numpy(float), np.ones(len(data))])
+    y = data["improved"].to_numpy(float)
+    assert fit.log_likelihood is not None
+    for j, term in enumerate(fit.terms):
+        assert term.profile_low is not None
+        assert term.profile_high is not None
+        assert term.profile_low < term.coef < term.profile_high
+        for end in (term.profile_low, term.profile_high):
+            drop = 2 * (fit.log_likelihood - model._profile_log_likelihood(x, y, j, end))
+            assert drop == pytest.approx(3.841458820694124, abs=1e-7)
 
 
 def test_firth_agrees_with_brglm2_where_glm_runs_off() -> None:
@@ -81,6 +104,6 @@ def test_r_run_live_gives_the_frozen_figures(tmp_path: Path) -> None:
         expected = frozen(name)
         assert live["terms"] == expected["terms"]
         assert live["method"] == expected["method"]
-        for key in ("coef", "se", "se_cluster"):
+        for key in ("coef", "se", "se_cluster", "profile_low", "profile_high"):
             if key in expected:
                 assert np.allclose(live[key], expected[key], rtol=1e-9, atol=0), key

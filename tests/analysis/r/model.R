@@ -45,12 +45,16 @@ for (name in c("cases", "separated")) {
   # so the separated fixture is known by construction: no business case improved.
   if (name == "cases") {
     cluster <- sqrt(diag(vcovCL(ml, cluster = ~country, type = "HC1")))
+    profile <- suppressMessages(confint(ml, level = 0.95))
     out <- c(out,
       sprintf('  "method": "%s"', "maximum likelihood"),
       sprintf('  "coef": %s', num(coef(ml))),
       sprintf('  "se": %s', num(conventional_se(ml, data))),
       sprintf('  "loglik": %.17g', as.numeric(logLik(ml))),
-      sprintf('  "se_cluster": %s', num(cluster)))
+      sprintf('  "se_cluster": %s', num(cluster)),
+      # Profile-likelihood intervals: MASS's profile (R < 4.4), interpolated on a grid.
+      sprintf('  "profile_low": %s', num(profile[, 1])),
+      sprintf('  "profile_high": %s', num(profile[, 2])))
   } else {
     firth <- glm(formula, family = binomial, data = data, method = "brglmFit",
                  type = "AS_mean", epsilon = 1e-12, maxit = 500)
