@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,6 +41,21 @@ def _open_status(client: Client, code: str) -> Any:
     opened = client.post("/submit/status/", {"code": code})
     assert opened.status_code == 302
     return client.get(opened["Location"])
+
+
+def _opened_then_timed_out(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> tuple[Client, str, Callable[[], float]]:
+    """A source's client with its status page opened by its code, then the clock moved
+    past the page's time; also the code, and the real clock to put back."""
+    client = Client()
+    code = walk.code_of(walk.submit(client))
+    _open_status(client, code)
+    real_time = tokens.time.time
+    monkeypatch.setattr(
+        tokens.time, "time", lambda: real_time() + settings.SPCOMMS_INTAKE_STATUS_SECONDS + 5
+    )
+    return client, code, real_time
 
 
 # The form ------------------------------------------------------------------------
@@ -371,13 +387,7 @@ def test_failed_codes_are_rate_limited_without_keeping_the_address(
 def test_the_status_page_closes_after_its_time(
     reference: None, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
-    client = Client()
-    code = walk.code_of(walk.submit(client))
-    _open_status(client, code)
-    real_time = tokens.time.time
-    monkeypatch.setattr(
-        tokens.time, "time", lambda: real_time() + settings.SPCOMMS_INTAKE_STATUS_SECONDS + 5
-    )
+    client, code, real_time = _opened_then_timed_out(monkeypatch, settings)
     ended = client.get("/submit/status/open/")
     assert "Your status page has closed" in ended.content.decode()
     assert "Facts Zq" not in ended.content.decode()
@@ -391,13 +401,7 @@ def test_the_status_page_closes_after_its_time(
 def test_a_message_typed_while_the_page_closed_is_kept_through_the_code_page(
     reference: None, monkeypatch: pytest.MonkeyPatch, settings: Settings
 ) -> None:
-    client = Client()
-    code = walk.code_of(walk.submit(client))
-    _open_status(client, code)
-    real_time = tokens.time.time
-    monkeypatch.setattr(
-        tokens.time, "time", lambda: real_time() + settings.SPCOMMS_INTAKE_STATUS_SECONDS + 5
-    )
+    client, code, real_time = _opened_then_timed_out(monkeypatch, settings)
     typed = {"body": "Unsent <Zq> words", "kind": "situation_change"}
     refused = client.post("/submit/status/open/", typed)
     assert refused.status_code == 403
