@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.harness import peak_megabytes
+from benchmarks.harness import main_or_measure, peak_megabytes
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED_DATA = REPOSITORY.parent / "shared" / "data"
@@ -99,7 +99,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv[1:]:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

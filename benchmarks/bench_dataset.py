@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, run_on_both_databases
+from benchmarks.harness import bench_scale, main_or_measure, run_on_both_databases
 
 BENCH_DATABASE = "spcomms_bench_dataset"
 SEED = 0
@@ -122,7 +122,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv[1:]:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

@@ -13,10 +13,14 @@ the scale (10 gives the 45,000-letter case).
 
 from __future__ import annotations
 
-import sys
 import time
 
-from benchmarks.harness import CHILD_FLAG, bench_scale, peak_megabytes, run_on_both_databases
+from benchmarks.harness import (
+    bench_scale,
+    main_or_measure,
+    peak_megabytes,
+    run_on_both_databases,
+)
 
 BENCH_DATABASE = "spcomms_bench"
 SEED = 0
@@ -73,7 +77,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv[1:]:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

@@ -23,12 +23,16 @@ from __future__ import annotations
 import csv
 import os
 import random
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.harness import CHILD_FLAG, REPOSITORY, peak_megabytes, run_on_both_databases
+from benchmarks.harness import (
+    REPOSITORY,
+    main_or_measure,
+    peak_megabytes,
+    run_on_both_databases,
+)
 
 PAIRS = REPOSITORY / "tests" / "cases" / "name_pairs.csv"
 NAMES = 12_000
@@ -202,7 +206,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv[1:]:
-        measure_stored()
-    else:
-        main()
+    main_or_measure(main, measure_stored)

@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks.harness import (
-    CHILD_FLAG,
     bench_scale,
+    main_or_measure,
     peak_megabytes,
     run_on_both_databases,
     target_verdict,
@@ -270,7 +269,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv[1:]:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

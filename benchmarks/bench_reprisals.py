@@ -21,16 +21,15 @@ import datetime as dt
 import os
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import (
-    CHILD_FLAG,
     REPOSITORY,
     bench_scale,
+    main_or_measure,
     p95,
     peak_megabytes,
     run_on_both_databases,
@@ -182,7 +181,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

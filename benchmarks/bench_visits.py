@@ -21,14 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks.harness import (
-    CHILD_FLAG,
     bench_scale,
+    main_or_measure,
     p95,
     peak_megabytes,
     run_on_both_databases,
@@ -207,7 +206,4 @@ def measure() -> None:
 
 
 if __name__ == "__main__":
-    if CHILD_FLAG in sys.argv:
-        measure()
-    else:
-        main()
+    main_or_measure(main, measure)

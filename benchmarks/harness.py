@@ -116,3 +116,12 @@ def p95(timings: list[float]) -> float:
 def target_verdict(p95_ms: float, target_ms: float) -> str:
     """What a benchmark prints after a figure that has a target."""
     return "  (target met)" if p95_ms < target_ms else f"  (MISSED the {target_ms:g} ms target)"
+
+
+def main_or_measure(main: Callable[[], object], measure: Callable[[], object]) -> None:
+    """A benchmark's entry point: its measuring half in the child process that
+    ``run_on_both_databases`` starts (given ``CHILD_FLAG``), the whole run otherwise."""
+    if CHILD_FLAG in sys.argv[1:]:
+        measure()
+    else:
+        main()
