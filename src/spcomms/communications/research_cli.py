@@ -8,13 +8,13 @@ never a traceback; nothing is written.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext
 
+from spcomms.cli_options import add_period_arguments, required_day, usage_error
 from spcomms.communications.research_output import as_dict, as_text
 from spcomms.communications.research_statistics import (
     ResearchStatistics,
@@ -23,50 +23,13 @@ from spcomms.communications.research_statistics import (
 from spcomms.communications.statistics import StatisticsRequestError
 from spcomms.demo.context import is_synthetic
 
-USAGE_ERROR = 2
-
-
-def usage_error(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE_ERROR)
-
-
-def parse_day(value: str, *, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise usage_error(
-            gettext("%(option)s %(value)s is not a date; write it as YYYY-MM-DD, e.g. 2015-11-30.")
-            % {"option": option, "value": value}
-        ) from None
-
 
 class StatisticsCommand(BaseCommand):
     part: str  # which tables: research_statistics.REPLIES, OUTCOMES or REPRISALS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.description = gettext(str(self.help))
-        parser.add_argument(
-            "--from",
-            dest="start",
-            required=True,
-            metavar="DATE",
-            help=gettext("First day of the period, as YYYY-MM-DD (UTC, included)."),
-        )
-        parser.add_argument(
-            "--to",
-            dest="end",
-            required=True,
-            metavar="DATE",
-            help=gettext("Last day of the period, as YYYY-MM-DD (UTC, included)."),
-        )
-        parser.add_argument(
-            "--mandate",
-            metavar="CODE",
-            help=gettext(
-                "Only communications in which this mandate took part, as lead or joined "
-                "(a short code such as sr-hrd)."
-            ),
-        )
+        add_period_arguments(parser, required=True)
         parser.add_argument(
             "--table",
             metavar="KEY",
@@ -89,7 +52,7 @@ class StatisticsCommand(BaseCommand):
         as_json: bool,
         **options: Any,
     ) -> None:
-        first, last = parse_day(start, option="--from"), parse_day(end, option="--to")
+        first, last = required_day(start, option="--from"), required_day(end, option="--to")
         try:
             statistics = research_statistics(
                 start=first, end=last, mandate=mandate, parts=[self.part]

@@ -9,37 +9,19 @@ Nothing is written unless all three files are complete. See docs/analysis.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from spcomms.analysis.dataset import SEED_000_MAX_NAMED, Selection, build
 from spcomms.analysis.writers import DatasetFileError, Paths, file_format, write
 from spcomms.audit.models import AuditEvent
-from spcomms.reference.models import Mandate
+from spcomms.cli_options import add_period_arguments, period_and_mandate, usage_error
 
-USAGE_ERROR = 2
 SHOWN_PLACES = 8
-
-
-def usage_error(message: str) -> CommandError:
-    return CommandError(message, returncode=USAGE_ERROR)
-
-
-def parse_date(value: str | None, *, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise usage_error(
-            gettext("%(option)s %(value)s is not a date; write it as YYYY-MM-DD, e.g. 2015-11-30.")
-            % {"option": option, "value": value}
-        ) from None
 
 
 def parse_count(value: str | None, *, option: str, least: int) -> int | None:
@@ -73,26 +55,7 @@ class Command(BaseCommand):
                 "without its extension)."
             ),
         )
-        parser.add_argument(
-            "--from",
-            dest="start",
-            metavar="DATE",
-            help=gettext("Only communications sent on or after this day (YYYY-MM-DD, UTC)."),
-        )
-        parser.add_argument(
-            "--to",
-            dest="end",
-            metavar="DATE",
-            help=gettext("Only communications sent on or before this day (YYYY-MM-DD, UTC)."),
-        )
-        parser.add_argument(
-            "--mandate",
-            metavar="CODE",
-            help=gettext(
-                "Only communications in which this mandate took part, as lead or joined "
-                "(a short code such as sr-hrd)."
-            ),
-        )
+        add_period_arguments(parser, required=False)
         parser.add_argument(
             "--max-named",
             metavar="N",
@@ -169,22 +132,7 @@ class Command(BaseCommand):
         self.report_missing(dataset, paths)
 
     def selection_of(self, options: dict[str, Any]) -> tuple[Selection, Path]:
-        start = parse_date(options["start"], option="--from")
-        end = parse_date(options["end"], option="--to")
-        if start and end and start > end:
-            raise usage_error(
-                gettext("--from %(start)s is after --to %(end)s.")
-                % {"start": start.isoformat(), "end": end.isoformat()}
-            )
-        mandate = None
-        if options["mandate"] is not None:
-            mandate = Mandate.objects.filter(code=options["mandate"].strip()).first()
-            if mandate is None:
-                known = ", ".join(Mandate.objects.values_list("code", flat=True)[:30])
-                raise usage_error(
-                    gettext("No mandate has the code %(code)s. Known codes: %(known)s.")
-                    % {"code": options["mandate"], "known": known or "-"}
-                )
+        start, end, mandate = period_and_mandate(options)
         max_named = parse_count(options["max_named"], option="--max-named", least=1)
         if options["seed000_sample"]:
             if max_named is not None and max_named != SEED_000_MAX_NAMED:

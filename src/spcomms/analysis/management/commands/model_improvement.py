@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext, gettext_noop
 
 from spcomms.analysis.dataset import Selection
-from spcomms.analysis.management.commands.dataset_cases import parse_date, usage_error
 from spcomms.analysis.model import (
     SUBSETS,
     ModelDataError,
@@ -28,7 +27,7 @@ from spcomms.analysis.model import (
     table,
     to_json,
 )
-from spcomms.reference.models import Mandate
+from spcomms.cli_options import add_period_arguments, period_and_mandate, usage_error
 
 
 class Command(BaseCommand):
@@ -52,25 +51,7 @@ class Command(BaseCommand):
                 "instead of the record."
             ),
         )
-        parser.add_argument(
-            "--from",
-            dest="start",
-            metavar="DATE",
-            help=gettext("Only communications sent on or after this day (YYYY-MM-DD, UTC)."),
-        )
-        parser.add_argument(
-            "--to",
-            dest="end",
-            metavar="DATE",
-            help=gettext("Only communications sent on or before this day (YYYY-MM-DD, UTC)."),
-        )
-        parser.add_argument(
-            "--mandate",
-            metavar="CODE",
-            help=gettext(
-                "Only communications in which this mandate took part (a short code such as sr-hrd)."
-            ),
-        )
+        add_period_arguments(parser, required=False)
         parser.add_argument("--json", action="store_true", help=gettext("Write JSON."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -115,18 +96,5 @@ class Command(BaseCommand):
         sys.stderr.flush()
 
     def selection(self, options: dict[str, Any]) -> Selection:
-        start = parse_date(options["start"], option="--from")
-        end = parse_date(options["end"], option="--to")
-        if start and end and start > end:
-            raise usage_error(
-                gettext("--from %(start)s is after --to %(end)s.")
-                % {"start": start.isoformat(), "end": end.isoformat()}
-            )
-        mandate = None
-        if options["mandate"] is not None:
-            mandate = Mandate.objects.filter(code=options["mandate"].strip()).first()
-            if mandate is None:
-                raise usage_error(
-                    gettext("No mandate has the code %(code)s.") % {"code": options["mandate"]}
-                )
+        start, end, mandate = period_and_mandate(options)
         return Selection(start=start, end=end, mandate=mandate)

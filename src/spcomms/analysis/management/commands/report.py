@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from tqdm import tqdm
 
 from spcomms.analysis.report import build_report, report_html, report_pdf
-from spcomms.communications.research_cli import parse_day, usage_error
+from spcomms.cli_options import add_period_arguments, parse_day, usage_error
 from spcomms.communications.statistics import StatisticsRequestError, last_complete_year
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -33,30 +33,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.description = gettext(str(self.help))
-        parser.add_argument(
-            "--from",
-            dest="start",
-            metavar="DATE",
-            help=gettext(
+        add_period_arguments(
+            parser,
+            required=False,
+            first_help=gettext(
                 "First day of the period, as YYYY-MM-DD (UTC, included); by default the "
                 "first day of the last complete year."
             ),
-        )
-        parser.add_argument(
-            "--to",
-            dest="end",
-            metavar="DATE",
-            help=gettext(
+            last_help=gettext(
                 "Last day of the period, as YYYY-MM-DD (UTC, included); by default the "
                 "last day of the last complete year."
-            ),
-        )
-        parser.add_argument(
-            "--mandate",
-            metavar="CODE",
-            help=gettext(
-                "Only communications in which this mandate took part, as lead or joined "
-                "(a short code such as sr-hrd)."
             ),
         )
         parser.add_argument(
@@ -90,8 +76,8 @@ class Command(BaseCommand):
             raise usage_error(
                 gettext("%(file)s already exists: choose another file name.") % {"file": path}
             )
-        first = parse_day(start, option="--from") if start else None
-        last = parse_day(end, option="--to") if end else None
+        first = parse_day(start, option="--from")
+        last = parse_day(end, option="--to")
         if first is None or last is None:
             year = last_complete_year(today=timezone.now().date())
             first = first or dt.date(year, 1, 1)

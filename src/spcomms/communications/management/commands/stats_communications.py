@@ -7,13 +7,13 @@ docs/statistics.md). Nothing is written.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from spcomms.cli_options import add_period_arguments, required_day, usage_error
 from spcomms.communications.statistics import (
     CommunicationStatistics,
     Share,
@@ -35,28 +35,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.description = gettext(self.help)
-        parser.add_argument(
-            "--from",
-            dest="start",
-            required=True,
-            metavar="DATE",
-            help=gettext("First day of the period, as YYYY-MM-DD (UTC, included)."),
-        )
-        parser.add_argument(
-            "--to",
-            dest="end",
-            required=True,
-            metavar="DATE",
-            help=gettext("Last day of the period, as YYYY-MM-DD (UTC, included)."),
-        )
-        parser.add_argument(
-            "--mandate",
-            metavar="CODE",
-            help=gettext(
-                "Only communications in which this mandate took part, as lead or joined "
-                "(a short code such as sr-hrd)."
-            ),
-        )
+        add_period_arguments(parser, required=True)
         parser.add_argument(
             "--json",
             dest="as_json",
@@ -67,26 +46,16 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, start: str, end: str, mandate: str | None, as_json: bool, **options: Any
     ) -> None:
-        first, last = parse_date(start, option="--from"), parse_date(end, option="--to")
+        first, last = required_day(start, option="--from"), required_day(end, option="--to")
         try:
             statistics = communications_statistics(start=first, end=last, mandate=mandate)
         except StatisticsRequestError as error:
-            raise CommandError(str(error)) from None
+            raise usage_error(str(error)) from None
         synthetic = is_synthetic()
         if as_json:
             self.stdout.write(json_text(statistics, synthetic=synthetic))
         else:
             self.stdout.write(as_text(statistics, synthetic=synthetic))
-
-
-def parse_date(value: str, *, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(
-            gettext("%(option)s %(value)s is not a date; write it as YYYY-MM-DD, e.g. 2015-11-30.")
-            % {"option": option, "value": value}
-        ) from None
 
 
 def _share_json(share: Share) -> dict[str, object]:
