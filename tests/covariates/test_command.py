@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import sqlite3
-import struct
-import subprocess
-import sys
-import termios
-import threading
 from io import StringIO
 from pathlib import Path
 
@@ -19,9 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from spcomms.covariates.models import CountryYearValue
+from tests.console import run_console, run_on_terminal
 from tests.covariates.conftest import WriteFile, stored
-
-SPCOMMS = Path(sys.executable).with_name("spcomms")
 
 
 def _call(*args: str) -> tuple[str, str]:
@@ -111,33 +102,11 @@ def test_the_indicator_option_names_a_long_world_bank_file(
 # process of its own, on a fresh SQLite database.
 
 
-def _environment(tmp_path: Path) -> dict[str, str]:
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SPCOMMS_") and key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    environ["SPCOMMS_VAR_DIR"] = str(tmp_path / "var")
-    environ["DATABASE_URL"] = f"sqlite:///{tmp_path / 'spcomms.sqlite3'}"
-    return environ
-
-
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # our own console script with arguments from this test
-        [str(SPCOMMS), *args],
-        env=_environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
 @pytest.fixture
 def instance(tmp_path: Path) -> Path:
     """A fresh spcomms instance on SQLite with its reference data."""
-    assert _run(tmp_path, "migrate", "--no-input").returncode == 0
-    loaded = _run(tmp_path, "reference", "load")
+    assert run_console(tmp_path, "migrate", "--no-input").returncode == 0
+    loaded = run_console(tmp_path, "reference", "load")
     assert loaded.returncode == 0, loaded.stderr
     return tmp_path
 
@@ -151,7 +120,9 @@ def _count_values(database: Path) -> int:
 def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
     instance: Path, shared_data: Path, write_file: WriteFile
 ) -> None:
-    good = _run(instance, "import", "covariates", str(shared_data / "vdem_simple_1946_2024.csv"))
+    good = run_console(
+        instance, "import", "covariates", str(shared_data / "vdem_simple_1946_2024.csv")
+    )
     assert good.returncode == 0, good.stderr
     assert good.stdout.startswith("Imported vdem_simple_1946_2024.csv (V-Dem country-year CSV)")
     assert good.stderr == ""
@@ -159,7 +130,7 @@ def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
     assert before > 60000
 
     bad_file = write_file("country,year,polity\nKEN,2015,12\n", "polity.csv")
-    bad = _run(instance, "import", "covariates", str(bad_file))
+    bad = run_console(instance, "import", "covariates", str(bad_file))
 
     assert bad.returncode == 1
     assert "polity.csv was not imported and nothing was written: 1 problem." in bad.stderr
@@ -172,7 +143,7 @@ def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
 
 
 def test_the_console_script_explains_itself(tmp_path: Path) -> None:
-    result = _run(tmp_path, "import", "covariates", "--help")
+    result = run_console(tmp_path, "import", "covariates", "--help")
 
     assert result.returncode == 0
     assert "World Bank" in result.stdout
@@ -181,38 +152,10 @@ def test_the_console_script_explains_itself(tmp_path: Path) -> None:
 
 def test_a_terminal_sees_a_progress_bar(instance: Path, shared_data: Path) -> None:
     """On a terminal the import shows progress on stderr; the summary still goes to stdout."""
-    controller, terminal = pty.openpty()
-    # A new pseudo-terminal is 0 columns wide, which leaves tqdm nothing to draw in.
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    shown: list[bytes] = []
-
-    def read_terminal() -> None:
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal was closed
-                return
-            if not chunk:
-                return
-            shown.append(chunk)
-
-    reader = threading.Thread(target=read_terminal)
-    reader.start()
-    try:
-        process = subprocess.run(  # our own console script with arguments from this test
-            [str(SPCOMMS), "import", "covariates", str(shared_data / "wdi" / "dt.oda.odat.cd.csv")],
-            env=_environment(instance),
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-    finally:
-        os.close(terminal)
-        reader.join(timeout=10)
-        os.close(controller)
+    process, terminal = run_on_terminal(
+        instance, "import", "covariates", str(shared_data / "wdi" / "dt.oda.odat.cd.csv")
+    )
 
     assert process.returncode == 0
     assert process.stdout.startswith("Imported dt.oda.odat.cd.csv")
-    assert b"Checking" in b"".join(shown)
+    assert b"Checking" in terminal

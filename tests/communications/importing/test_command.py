@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
 import sqlite3
-import struct
-import subprocess
-import sys
-import termios
-import threading
 from io import StringIO
 from pathlib import Path
 
@@ -28,8 +20,8 @@ from tests.communications.importing.conftest import (
     good,
     row_counts,
 )
+from tests.console import run_console, run_on_terminal
 
-SPCOMMS = Path(sys.executable).with_name("spcomms")
 FIRST_IMPORT = (
     "Imported communications.json (JSON): 3 communications: 3 created, 0 updated, 0 unchanged; "
     "3 persons: 3 created, 0 updated, 0 unchanged; 4 named in all; 2 consent records added; "
@@ -129,35 +121,13 @@ def test_the_list_of_problems_stops_at_fifty(reference: None, write_file: WriteF
 # of its own, on a fresh SQLite database.
 
 
-def _environment(folder: Path) -> dict[str, str]:
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("SPCOMMS_") and key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
-    environ["SPCOMMS_VAR_DIR"] = str(folder / "var")
-    environ["DATABASE_URL"] = f"sqlite:///{folder / 'spcomms.sqlite3'}"
-    return environ
-
-
-def _run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # our own console script with arguments from this test
-        [str(SPCOMMS), *args],
-        env=_environment(folder),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh spcomms instance on SQLite with its reference data, shared by this module."""
     folder = tmp_path_factory.mktemp("instance")
-    migrated = _run(folder, "migrate", "--no-input")
+    migrated = run_console(folder, "migrate", "--no-input")
     assert migrated.returncode == 0, migrated.stderr
-    loaded = _run(folder, "reference", "load")
+    loaded = run_console(folder, "reference", "load")
     assert loaded.returncode == 0, loaded.stderr
     return folder
 
@@ -175,7 +145,7 @@ def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
     bad_file = tmp_path / "bad.csv"
     bad_file.write_text(GOOD_CSV.replace("wg-business", "wg-busyness"), encoding="utf-8")
 
-    bad = _run(instance, "import", "communications", str(bad_file))
+    bad = run_console(instance, "import", "communications", str(bad_file))
 
     assert bad.returncode == 1
     assert "bad.csv was not imported and nothing was written: 1 problem." in bad.stderr
@@ -190,7 +160,7 @@ def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
 
     good_file = tmp_path / "communications.json"
     good_file.write_text(json.dumps(good()), encoding="utf-8")
-    imported = _run(instance, "import", "communications", str(good_file))
+    imported = run_console(instance, "import", "communications", str(good_file))
 
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout == FIRST_IMPORT
@@ -200,7 +170,7 @@ def test_the_console_script_imports_a_file_and_refuses_a_bad_one(
 
 
 def test_the_console_script_explains_itself(instance: Path) -> None:
-    result = _run(instance, "import", "communications", "--help")
+    result = run_console(instance, "import", "communications", "--help")
 
     assert result.returncode == 0
     assert "--replies" in result.stdout
@@ -211,38 +181,8 @@ def test_a_terminal_sees_a_progress_bar(instance: Path, tmp_path: Path) -> None:
     """On a terminal the import shows progress on stderr; the summary still goes to stdout."""
     path = tmp_path / "letters.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
-    controller, terminal = pty.openpty()
-    # A new pseudo-terminal is 0 columns wide, which leaves tqdm nothing to draw in.
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    shown: list[bytes] = []
-
-    def read_terminal() -> None:
-        while True:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal was closed
-                return
-            if not chunk:
-                return
-            shown.append(chunk)
-
-    reader = threading.Thread(target=read_terminal)
-    reader.start()
-    try:
-        process = subprocess.run(  # our own console script with arguments from this test
-            [str(SPCOMMS), "import", "communications", str(path)],
-            env=_environment(instance),
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-    finally:
-        os.close(terminal)
-        reader.join(timeout=10)
-        os.close(controller)
+    process, terminal = run_on_terminal(instance, "import", "communications", str(path))
 
     assert process.returncode == 0
     assert process.stdout.startswith("Imported letters.csv (CSV)")
-    assert b"Checking" in b"".join(shown)
+    assert b"Checking" in terminal
