@@ -35,6 +35,7 @@ from spcomms.intake.attachments import (
 )
 from spcomms.intake.models import TRANSMITTABLE_ANSWERS, Submission, SubmissionAttachment
 from spcomms.intake.services import (
+    MAX_TEXT,
     FileToStore,
     SubmissionAnswers,
     SubmissionInvalid,
@@ -533,7 +534,8 @@ def _kept_message(posted: QueryDict, prefix: str = "") -> dict[str, str] | None:
     kind = posted.get(f"{prefix}kind", "")
     field = forms.SourceMessageForm.base_fields["kind"]
     assert isinstance(field, django_forms.ChoiceField)  # noqa: S101 (a fact of the form)
-    return {"body": body[:20_000], "kind": kind if field.valid_value(kind) else str(field.initial)}
+    kept_kind = kind if field.valid_value(kind) else str(field.initial)
+    return {"body": body[:MAX_TEXT], "kind": kept_kind}
 
 
 def _status_context(submission: Submission, form: forms.SourceMessageForm) -> dict[str, Any]:
