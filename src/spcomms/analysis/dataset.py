@@ -591,7 +591,7 @@ def build(selection: Selection) -> Dataset:
     if selection.sample is not None and selection.sample < len(units):
         # Drawn from the units in a fixed order, so the same seed on the same record
         # draws the same rows (a research sample, not a secret).
-        draw = random.Random(selection.seed)  # noqa: S311
+        draw = random.Random(selection.seed)  # noqa: S311  # a sample, not a secret
         drawn = sorted(draw.sample(range(len(units)), selection.sample))
         units = [units[index] for index in drawn]
     del cases

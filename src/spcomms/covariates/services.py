@@ -489,7 +489,7 @@ def _insert(rows: list[NewValue], *, origin: str, now: dt.datetime) -> None:
     elif connection.vendor == "sqlite":
         quote = connection.ops.quote_name
         # Names come from the model's metadata; values go as parameters.
-        insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608
+        insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608  # names from the model
             table=quote(meta.db_table),
             columns=", ".join(quote(column) for column in columns),
             placeholders=", ".join(["%s"] * len(columns)),

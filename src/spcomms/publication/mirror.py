@@ -157,13 +157,13 @@ def _read(where: str = "", parameters: Sequence[Any] = ()) -> tuple[list[Any], l
     with connection.cursor() as cursor:
         # Table names come from the models, the condition from this module.
         cursor.execute(
-            f"SELECT {DOCUMENT_COLUMNS} FROM {documents} {where.format(id='id')} "  # noqa: S608
+            f"SELECT {DOCUMENT_COLUMNS} FROM {documents} {where.format(id='id')} "  # noqa: S608  # see above
             "ORDER BY sent_on, id",  # the order of the covering index: no long text is read
             parameters,
         )
         rows = cursor.fetchall()
         cursor.execute(
-            f"SELECT facet, value, {joined} FROM {facets} "  # noqa: S608
+            f"SELECT facet, value, {joined} FROM {facets} "  # noqa: S608  # see above
             f"{where.format(id='document_id')} GROUP BY facet, value",
             parameters,
         )
@@ -223,7 +223,7 @@ def _refresh(old: Mirror, version: int) -> Mirror:
     restored, say): then the copy is loaded whole."""
     table = PublishedDocument._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, communication_id FROM {table} ORDER BY id")  # noqa: S608
+        cursor.execute(f"SELECT id, communication_id FROM {table} ORDER BY id")  # noqa: S608  # the model's table
         pairs = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
     current, communications = pairs[:, 0], pairs[:, 1]
     highest = int(old.document_ids[-1]) if old.size else 0

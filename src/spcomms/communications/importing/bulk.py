@@ -55,7 +55,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         quote = connection.ops.quote_name
         # Names come from the model's metadata.
-        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608  # names from the model
         (highest,) = cursor.fetchone() or (None,)
         given = highest or 0
         if connection.vendor == "sqlite":
@@ -166,7 +166,7 @@ def insert_rows(
         return count
     quote = connection.ops.quote_name
     # Names come from the model's metadata; values go as parameters.
-    insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608
+    insert = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608  # names from the model
         table=quote(meta.db_table),
         columns=", ".join(quote(column) for column in columns),
         placeholders=", ".join(["%s"] * len(columns)),
