@@ -36,10 +36,10 @@ system-deps: runtime-deps
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
-	@if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(brglm2); library(sandwich)' >/dev/null 2>&1; then \
-		echo "Installing Debian's R, brglm2 and sandwich for the model's R agreement test..."; \
+	@if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(brglm2); library(sandwich); library(lme4); library(lpSolve)' >/dev/null 2>&1; then \
+		echo "Installing Debian's R, brglm2, sandwich, lme4 and lpSolve for the model's R agreement tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			r-base-core r-cran-brglm2 r-cran-sandwich >/dev/null \
+			r-base-core r-cran-brglm2 r-cran-sandwich r-cran-lme4 r-cran-lpsolve >/dev/null \
 			|| echo "R could not be installed: the live R agreement test will be skipped."; \
 	fi
 
