@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/spcomms
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test test-sqlite test-postgres check bench runtime-deps system-deps world-map clean
+.PHONY: demo test test-sqlite test-postgres check bench loadtest runtime-deps system-deps world-map clean
 
 # The world map of reprisals (docs/reprisals.md) draws Natural Earth's countries at 1:50 million
 # from the npm package world-atlas, installed here with the machine's npm (Debian's, installed
@@ -75,15 +75,25 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 check: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/mypy src
 	env -u DATABASE_URL $(BIN)/spcomms makemigrations --check --dry-run
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/spcomms SPCOMMS_ENV=production SPCOMMS_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		SPCOMMS_ALLOWED_HOSTS=spcomms.example.org $(BIN)/spcomms check --deploy --fail-level WARNING
+	$(BIN)/python -m tools.dependency_audit
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# The load test (benchmarks/loadtest.py; figures in BENCHMARKS.md): gunicorn on loopback
+# against PostgreSQL, driven by Debian's wrk (installed when missing). Not run by CI.
+loadtest: $(STAMP) runtime-deps
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		echo "Installing Debian's wrk for the load test..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+	$(BIN)/python -m benchmarks.loadtest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
