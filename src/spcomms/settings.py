@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "spcomms.publication",
     "spcomms.demo",
 ]
+    "spcomms.backup",
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
