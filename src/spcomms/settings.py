@@ -78,8 +78,8 @@ INSTALLED_APPS = [
     "spcomms.analysis",
     "spcomms.publication",
     "spcomms.demo",
-]
     "spcomms.backup",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
