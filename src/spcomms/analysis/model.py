@@ -22,11 +22,14 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+
+if TYPE_CHECKING:
+    from spcomms.analysis.mixed import RandomIntercept
 
 OUTCOME = "improved"
 REGIME = "regime"
@@ -215,6 +218,8 @@ class Fit:
     auc: float | None = None
     brier: float | None = None
     hosmer_lemeshow: dict[str, float] | None = None
+    # The random-intercept model by country (spcomms.analysis.mixed), set by fit_all.
+    random_intercept: RandomIntercept | None = None
 
 
 def to_json(fits: list[Fit]) -> dict[str, Any]:
@@ -564,7 +569,13 @@ def _hosmer_lemeshow(y: np.ndarray, p: np.ndarray) -> dict[str, float] | None:
 
 
 def fit_all(frame: pd.DataFrame, subsets: Iterable[str] = SUBSETS) -> list[Fit]:
-    return [fit_subset(frame, subset) for subset in subsets]
+    """Each subset's main model and, beside it, its random-intercept model by country."""
+    from spcomms.analysis.mixed import random_intercept
+
+    fits = [fit_subset(frame, subset) for subset in subsets]
+    for fit in fits:
+        fit.random_intercept = random_intercept(frame, fit)
+    return fits
 
 
 # --- the table ---------------------------------------------------------------------------
@@ -656,6 +667,9 @@ def table(fits: list[Fit]) -> str:
         if fit.clusters:
             extra += f"; {fit.clusters} countries"
         lines.append(extra)
+        from spcomms.analysis.mixed import lines as random_intercept_lines
+
+        lines.extend(random_intercept_lines(fit.random_intercept, label_width))
     return "\n".join(lines) + "\n"
 
 

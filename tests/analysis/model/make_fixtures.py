@@ -74,12 +74,52 @@ def separated(n: int, seed: int) -> pd.DataFrame:
     return frame
 
 
+def clustered(n: int, seed: int, countries: int = 36, sd: float = 0.8) -> pd.DataFrame:
+    """Cases in many invented countries, each with its own intercept drawn from N(0, sd^2):
+    the fixture of the random-intercept model (tests/analysis/r/mixed.R)."""
+    rng = np.random.default_rng(seed)
+    codes = [f"Q{i:02d}" for i in range(1, countries + 1)]
+    country = rng.choice(codes, size=n)
+    polity = dict(zip(codes, rng.integers(-10, 11, countries), strict=True))
+    fragility = dict(zip(codes, rng.integers(0, 25, countries), strict=True))
+    aid = dict(zip(codes, np.round(rng.gamma(1.5, 2.0, countries), 2), strict=True))
+    effect = dict(zip(codes, rng.normal(0.0, sd, countries), strict=True))
+    frame = pd.DataFrame(
+        {
+            "person_key": [f"p{i:04d}" for i in range(n)],
+            "country": country,
+            "cy_polity": [float(polity[c]) for c in country],
+            "cy_fragility": [float(fragility[c]) for c in country],
+            "upr_1y": rng.binomial(1, 0.3, n),
+            "cy_aid_dependency": [aid[c] for c in country],
+            "reply": rng.binomial(1, 0.5, n),
+            "n_mentions": 1 + rng.poisson(0.8, n),
+            "business": rng.binomial(1, 0.06, n),
+            "v_arbitrary_detention": rng.binomial(1, 0.45, n),
+            "v_torture": rng.binomial(1, 0.15, n),
+            "v_conviction": rng.binomial(1, 0.15, n),
+            "v_disciplinary_measures": rng.binomial(1, 0.04, n),
+            "v_administrative_harassment": rng.binomial(1, 0.05, n),
+            "minority": rng.binomial(1, 0.3, n),
+            "female_trans": rng.binomial(1, 0.35, n),
+        }
+    )
+    eta = CONSTANT + sum(frame[name] * beta for name, beta in TRUE.items())
+    eta = eta + np.array([effect[c] for c in country])
+    frame.insert(1, "improved", rng.binomial(1, 1.0 / (1.0 + np.exp(-eta))))
+    frame.insert(2, "regime", np.where(frame["cy_polity"] < 0, 1, 2))
+    frame.loc[frame["cy_polity"] == 0, "regime"] = 3
+    return frame
+
+
 def main() -> None:
     cases(460, seed=2019).to_csv(HERE / "cases.csv", index=False)
     cases(460, seed=2019).to_parquet(HERE / "cases.parquet", index=False)
     r_folder = HERE.parent / "r"
     cases(300, seed=5).to_csv(r_folder / "cases.csv", index=False)
     separated(300, seed=11).to_csv(r_folder / "separated.csv", index=False)
+    # 600 cases in 36 countries, country SD 0.8; seed 2 has no separation.
+    clustered(600, seed=2).to_csv(r_folder / "clustered.csv", index=False)
 
 
 if __name__ == "__main__":
