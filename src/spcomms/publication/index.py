@@ -170,14 +170,31 @@ def _next_deadline(now: dt.datetime) -> dt.datetime | None:
 
 
 def publication_sync(*, now: dt.datetime | None = None) -> SyncResult:
-    """Bring the index up to date with what is public at ``now``."""
+    """Bring the index up to date with what is public at ``now``.
+
+    The whole sync is one transaction: a reader, or a process killed half-way, sees the
+    index as it was before or as it is after, never a part of the change.
+    """
     now = now or timezone.now()
     state = IndexState.objects.filter(pk=1).first()
     if state is not None and _in_step(state, now):
         return SyncResult(added=0, removed=0, version=state.version)
+    with transaction.atomic():
+        result = _sync(now)
+    if result.added >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            tables = (PublishedDocument._meta.db_table, PublishedFacet._meta.db_table)
+            cursor.execute("ANALYZE " + ", ".join(tables))
+    return result
+
+
+def _sync(now: dt.datetime) -> SyncResult:
+    state = IndexState.objects.filter(pk=1).first()
     if state is None:
         publication_changed()
         state = IndexState.objects.get(pk=1)
+    elif _in_step(state, now):  # another process synced while this one waited for the lock
+        return SyncResult(added=0, removed=0, version=state.version)
     seen = state.token
     published = Communication.objects.published(now)
     _total, removed = PublishedDocument.objects.filter(
@@ -194,13 +211,9 @@ def publication_sync(*, now: dt.datetime | None = None) -> SyncResult:
             with transaction.atomic():
                 added += _add(missing[start : start + BATCH], now)
         except IntegrityError:
-            # Another request indexed some of them at the same moment; the next
-            # request adds whatever is still missing.
+            # Another process indexed some of them at the same moment; the next
+            # sync adds whatever is still missing.
             continue
-    if added >= ANALYZE_AFTER and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            tables = (PublishedDocument._meta.db_table, PublishedFacet._meta.db_table)
-            cursor.execute("ANALYZE " + ", ".join(tables))
     version = _new_token()
     IndexState.objects.filter(pk=1).update(version=version)
     # In step only if nothing changed while this sync ran; otherwise the next request
