@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from spcomms.core.crypto import KEY_BYTES, Keyring, new_key
+from spcomms.core.crypto import KEY_BYTES, Keyring, UnknownKeyError, new_key
 from spcomms.core.env import ConfigurationError
 from spcomms.core.secrets import check_private
 
@@ -60,6 +60,20 @@ def keyring() -> Keyring:
     return load_keyring(Path(settings.SPCOMMS_KEY_DIR), settings.SPCOMMS_MASTER_KEY)
 
 
+def keyring_open(ciphertext: str, *, context: str) -> str:
+    """Open a value sealed by the master keyring.
+
+    A value sealed with a key this process has not read yet (``spcomms keys rotate``
+    ran while it was up) makes it read the key folder again once, so a running
+    server keeps answering after a rotation.
+    """
+    try:
+        return keyring().open(ciphertext, context=context)
+    except UnknownKeyError:
+        keyring.cache_clear()
+        return keyring().open(ciphertext, context=context)
+
+
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # TextField's generics are stub-only
     """A text column sealed with the instance keyring before it reaches the database.
 
@@ -81,7 +95,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # TextFie
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None:
             return None
-        return keyring().open(value, context=self._context())
+        return keyring_open(value, context=self._context())
 
     def get_lookup(self, lookup_name: str) -> Any:
         if lookup_name not in {"isnull"}:

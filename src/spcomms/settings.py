@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "spcomms.accounts",
     "spcomms.audit",
     "spcomms.throttle",
+    "spcomms.keys",
     "spcomms.reference",
     "spcomms.covariates",
     "spcomms.intake",

@@ -29,6 +29,11 @@ class DecryptionError(Exception):
     """A ciphertext could not be opened: wrong key, wrong column, or tampering."""
 
 
+class UnknownKeyError(DecryptionError):
+    """A ciphertext names a key that the keyring does not hold (it may have been rotated in
+    since the keyring was read)."""
+
+
 def key_id(key: bytes) -> str:
     """A short, stable, non-secret name for a key."""
     return hashlib.sha256(b"spcomms-key-id:" + key).hexdigest()[:12]
@@ -72,13 +77,17 @@ class Keyring:
             raise DecryptionError("unknown ciphertext format")
         key = self._by_id().get(kid)
         if key is None:
-            raise DecryptionError(f"sealed with key {kid}, which this keyring does not hold")
+            raise UnknownKeyError(f"sealed with key {kid}, which this keyring does not hold")
         try:
             raw = base64.b64decode(body, validate=True)
             plain = AESGCM(key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
         except (binascii.Error, InvalidTag, ValueError):
             raise DecryptionError("ciphertext failed authentication") from None
         return plain.decode("utf-8")
+
+    @property
+    def key_ids(self) -> frozenset[str]:
+        return frozenset(self._by_id())
 
     def needs_reseal(self, ciphertext: str) -> bool:
         """True when ``ciphertext`` was sealed with a retired key."""

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from spcomms.core.crypto import KEY_BYTES, NONCE_BYTES, DecryptionError, Keyring, new_key
-from spcomms.encryption import keyring
+from spcomms.encryption import keyring, keyring_open
 
 # Associated data of a wrapped data key: a wrapped key moved into another column fails.
 WRAP_CONTEXT = "intake_submission.data_key"
@@ -33,7 +33,10 @@ def data_key_wrap(key: bytes, ring: Keyring | None = None) -> str:
 
 
 def data_key_unwrap(wrapped: str, ring: Keyring | None = None) -> bytes:
-    text = (ring or keyring()).open(wrapped, context=WRAP_CONTEXT)
+    if ring is None:
+        text = keyring_open(wrapped, context=WRAP_CONTEXT)
+    else:
+        text = ring.open(wrapped, context=WRAP_CONTEXT)
     try:
         key = base64.b64decode(text, validate=True)
     except binascii.Error:
