@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -19,7 +20,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
-from spcomms.publication.api_schemas import CommunicationOut, communication_out
+from spcomms.publication.api_schemas import (
+    CommunicationOut,
+    ValidationErrorOut,
+    communication_out,
+)
 from spcomms.publication.downloads import matching_ids
 from spcomms.publication.figures import state_figures
 from spcomms.publication.index import publication_sync
@@ -39,6 +44,7 @@ from spcomms.reprisals.api import router as reprisals_router
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+ISO3 = re.compile(r"[A-Za-z]{3}")
 FACET_HELP = "Repeat to choose several values of one facet (any of them); facets combine."
 
 api = NinjaAPI(
@@ -106,7 +112,7 @@ def _page_link(request: HttpRequest, page: int, limit: int) -> str:
 
 @api.get(
     "/communications",
-    response=CommunicationPage,
+    response={200: CommunicationPage, 422: ValidationErrorOut},
     summary="Search the published communications",
     operation_id="communications_list",
 )
@@ -148,7 +154,7 @@ def communications_detail(request: HttpRequest, slug: str) -> CommunicationOut:
 
 @api.get(
     "/facets",
-    response=list[FacetOut],
+    response={200: list[FacetOut], 422: ValidationErrorOut},
     summary="Facet values and counts for a search",
     operation_id="facets",
 )
@@ -226,7 +232,10 @@ def states_detail(request: HttpRequest, iso3: str) -> dict[str, Any]:
     invitations, and the visit requests of the mandates with their history, links and
     recommendations counted by follow-up status, compared with all States. ``iso3`` is
     the ISO 3166-1 alpha-3 code."""
-    country = Country.objects.filter(iso3=iso3.upper()[:3]).first()
+    # Only three letters can be a code; anything else (a NUL byte, which PostgreSQL
+    # refuses in a query, included) is a State that does not exist.
+    code = iso3.upper() if ISO3.fullmatch(iso3) else None
+    country = Country.objects.filter(iso3=code).first() if code else None
     if country is None:
         raise HttpError(404, _("There is no State with this code."))
     figures = state_figures(country)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from ninja import Schema
+from ninja import Field, Schema
 
 from spcomms.publication.records import PublicCommunication
 
@@ -34,6 +34,18 @@ class MandateOut(Schema):
 class ViolationOut(Schema):
     code: str
     name: str
+
+
+class ProblemOut(Schema):
+    type: str = Field(description="A code for the kind of problem, e.g. int_parsing")
+    loc: list[str | int] = Field(description="Where: the part of the request and the parameter")
+    msg: str = Field(description="What is wrong with it")
+
+
+class ValidationErrorOut(Schema):
+    """The 422 answer to a parameter out of range or of the wrong kind."""
+
+    detail: list[ProblemOut]
 
 
 class ReplyOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from spcomms.publication.api_schemas import ValidationErrorOut
 from spcomms.reference.models import Country
 from spcomms.reprisals.public import public_counts
 
@@ -21,7 +22,9 @@ router = Router(tags=["reprisals"])
 
 class ReprisalQuery(Schema):
     state: str = Field(
-        "", max_length=3, description="ISO 3166-1 alpha-3 code: only this State's counts"
+        "",
+        pattern=r"^([A-Za-z]{3})?$",
+        description="ISO 3166-1 alpha-3 code: only this State's counts",
     )
 
 
@@ -54,7 +57,7 @@ COUNTED = (
 
 @router.get(
     "",
-    response={200: ReprisalCountsOut, 404: ReprisalErrorOut},
+    response={200: ReprisalCountsOut, 404: ReprisalErrorOut, 422: ValidationErrorOut},
     summary="Reprisals counted per State and year",
     operation_id="reprisals_counts",
     url_name="reprisals_counts",
