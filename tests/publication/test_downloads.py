@@ -20,9 +20,9 @@ from pytest_django import DjangoAssertNumQueries
 from spcomms.cases.models import PersonKind, PublicNaming
 from spcomms.communications.letters import placeholder
 from spcomms.communications.models import Communication
+from spcomms.core.csvsafe import neutralise
 from spcomms.demo.models import SyntheticDataset
 from spcomms.publication.api_schemas import CSV_COLUMNS
-from spcomms.publication.downloads import neutralise
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from spcomms.analysis.dataset import DEVELOPMENT_NOT_KNOWN, Column, Dataset
+from spcomms.core.csvsafe import safe_cell, safe_row
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".dta": "stata", ".sav": "spss"}
 FILE_LABEL = "spcomms research dataset (seed 000 cases)"
@@ -113,13 +114,15 @@ def _write_csv(dataset: Dataset, path: Path, on_chunk: Callable[[int], object]) 
 
 
 def _csv_cell(value: object) -> object:
+    """A value as the CSV holds it: numbers as numbers, text that could run as a formula in a
+    spreadsheet neutralised (spcomms.core.csvsafe)."""
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return value
+    return safe_cell(value)
 
 
 def _arrow_schema(columns: list[Column]) -> Any:
@@ -220,14 +223,16 @@ def _write_dictionary(columns: list[Column], path: Path) -> None:
         writer.writerow(["name", "type", "label", "values", "definition", "source"])
         for column in columns:
             writer.writerow(
-                [
-                    column.name,
-                    column.kind,
-                    column.label,
-                    value_text(column.values),
-                    column.definition,
-                    column.source,
-                ]
+                safe_row(
+                    [
+                        column.name,
+                        column.kind,
+                        column.label,
+                        value_text(column.values),
+                        column.definition,
+                        column.source,
+                    ]
+                )
             )
 
 
@@ -238,4 +243,4 @@ def _write_missing(dataset: Dataset, path: Path) -> None:
         writer.writerow(["variable", "country", "year", "rows"])
         for name in sorted(report.by_column):
             for (country, year), rows in sorted(report.by_column[name].items()):
-                writer.writerow([name, country, year, rows])
+                writer.writerow(safe_row([name, country, year, rows]))

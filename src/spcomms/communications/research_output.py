@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from spcomms.communications.research_statistics import ResearchStatistics, Row, Table
-from spcomms.publication.downloads import neutralise
+from spcomms.core.csvsafe import safe_row
 
 JSON_VERSION = 1
 DASH = "—"
@@ -142,10 +142,10 @@ def table_csv(table: Table, statistics: ResearchStatistics, *, synthetic: bool) 
     if statistics.mandate:
         heading += " " + gettext("Mandate: %(code)s.") % {"code": statistics.mandate}
     buffer.write("# " + heading + "\r\n")
-    writer.writerow([neutralise(cell) for cell in _headers(table)])
+    writer.writerow(safe_row(_headers(table)))
     for row in table.rows:
         cells = [str(row.label), str(row.n), *(str(count) for count in row.counts)]
         if row.replied is not None:
             cells.append(str(row.replied))
-        writer.writerow([neutralise(cell) for cell in cells])
+        writer.writerow(safe_row(cells))
     return buffer.getvalue()

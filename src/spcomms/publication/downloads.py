@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from spcomms.core.csvsafe import safe_row
 from spcomms.demo.context import is_synthetic
 from spcomms.publication.api_schemas import (
     CSV_COLUMNS,
@@ -31,7 +32,6 @@ from spcomms.publication.records import public_communications
 from spcomms.publication.views import SearchParams, search_params
 
 BATCH = 100
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def synthetic_notice() -> str:
@@ -58,11 +58,6 @@ def communications_out(params: SearchParams) -> Iterator[CommunicationOut]:
                 yield communication_out(record)
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would read as a formula gets a leading single quote."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
 class _Line:
     """A file-like object whose ``write`` hands back what the csv module wrote."""
 
@@ -77,7 +72,7 @@ def _csv_lines(params: SearchParams, notice: str, language: str) -> Iterator[str
             yield "# " + notice + "\r\n"
         yield writer.writerow(CSV_COLUMNS)
         for item in communications_out(params):
-            yield writer.writerow([neutralise(cell) for cell in csv_row(item)])
+            yield writer.writerow(safe_row(csv_row(item)))
 
 
 def _json_chunks(params: SearchParams, notice: str, language: str) -> Iterator[str]:

@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from spcomms.cases.models import ConsentRecord, Person, PersonKind, PublicNaming
 from spcomms.communications.letters import guard_trips, initials
 from spcomms.communications.models import Communication, PublicState, Reply
+from spcomms.core.csvsafe import safe_row
 from spcomms.intake.models import SubmissionVictim
-from spcomms.publication.downloads import neutralise
 from spcomms.reprisals.models import Cooperation, ReprisalAllegation, ReprisalStatus
 
 COLUMNS = (
@@ -252,9 +252,9 @@ def export_csv(cases: Iterable[ExportCase]) -> str:
     """CSV with a header row; no cell can be read as a formula by a spreadsheet."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(column_labels())
+    writer.writerow(safe_row(column_labels()))
     for case in cases:
-        writer.writerow([neutralise(cell) for cell in case.cells()])
+        writer.writerow(safe_row(case.cells()))
     return out.getvalue()
 
 
