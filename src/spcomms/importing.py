@@ -3,6 +3,7 @@ way of refusing a file with all its problems listed."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,6 +14,18 @@ from django.utils.translation import gettext, ngettext
 from tqdm import tqdm
 
 PROBLEM_LIMIT = 50
+LINE_LIMIT = 1000
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ESCAPES = {
+    code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    for code in (
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        *range(0xD800, 0xE000),
+    )
+}
 
 
 class ImportCommand(BaseCommand):
@@ -48,17 +61,32 @@ class ImportCommand(BaseCommand):
             yield bar.update
 
 
+def printable(text: str) -> str:
+    """``text`` with its control characters, lone surrogates and bidirectional overrides
+    written as escapes (``\\x1b``), so that a hostile file cannot move the cursor, rewrite
+    the terminal's title or reorder the text of a message that quotes it."""
+    return text.translate(_ESCAPES) if _UNPRINTABLE.search(text) else text
+
+
+def _shown(problem: str) -> str:
+    """A problem as one printable line of at most ``LINE_LIMIT`` characters: a problem may
+    quote a name from the file, and a hostile file's names can be megabytes long."""
+    text = printable(problem)
+    return text if len(text) <= LINE_LIMIT else text[: LINE_LIMIT - 1] + "…"
+
+
 def refusal(file_name: str, problems: Sequence[object]) -> str:
-    """Every problem (up to a limit), one per line, under a line that says nothing was written."""
+    """Every problem (up to a limit), one per line, under a line that says nothing was written.
+    What the file gave (a cell, a key) is quoted in a problem only as printable text."""
     lines = [
         ngettext(
             "%(file)s was not imported and nothing was written: %(count)d problem.",
             "%(file)s was not imported and nothing was written: %(count)d problems.",
             len(problems),
         )
-        % {"file": file_name, "count": len(problems)}
+        % {"file": printable(file_name), "count": len(problems)}
     ]
-    lines.extend(f"  {problem}" for problem in problems[:PROBLEM_LIMIT])
+    lines.extend(f"  {_shown(str(problem))}" for problem in problems[:PROBLEM_LIMIT])
     if len(problems) > PROBLEM_LIMIT:
         lines.append(
             "  " + gettext("… and %(count)d more.") % {"count": len(problems) - PROBLEM_LIMIT}

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from spcomms.covariates.models import MAX_YEAR, MIN_YEAR
+from spcomms.importing import PROBLEM_LIMIT
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 HEADER_SEARCH_ROWS = 10
 # Longest cell text quoted back in a message.
 QUOTE_LIMIT = 40
+# Hints for a misspelt column are looked for while fewer problems than a refusal shows are
+# known, for names up to this long: a file of 100,000 unknown columns is refused at once.
+HINT_LIMIT = PROBLEM_LIMIT
+HINT_NAME_LENGTH = 64
 
 
 class FileFormat(StrEnum):
@@ -202,10 +207,66 @@ class Parsed:
 
 
 class NotUtf8(Exception):
-    def __init__(self, line: int, byte: int) -> None:
+    """A line that is not UTF-8 text: a byte that cannot be read, a NUL byte (0x00, in
+    UTF-16 or binary files), or a UTF-16 byte order mark on the first line."""
+
+    def __init__(self, line: int, byte: int, *, utf16: bool = False) -> None:
         super().__init__(line, byte)
         self.line = line
         self.byte = byte
+        self.utf16 = utf16
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def encoding_message(error: NotUtf8) -> str:
+    """What the user is told of a file that is not UTF-8 text, and what to do."""
+    if error.utf16:
+        return gettext(
+            "the file is not UTF-8 but UTF-16. Re-save it as UTF-8 (in a spreadsheet: Save "
+            "As, CSV UTF-8) and import it again."
+        )
+    if error.byte == 0:
+        return gettext(
+            "the file is not UTF-8 text: it holds a NUL byte (0x00), as UTF-16 and binary "
+            "files do. Re-save it as UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and import it "
+            "again."
+        )
+    return gettext(
+        "the file is not UTF-8 (byte 0x%(byte)02X cannot be read). Re-save it as UTF-8 (in a "
+        "spreadsheet: Save As, CSV UTF-8) and import it again."
+    ) % {"byte": error.byte}
+
+
+def check_utf8(data: bytes, *, first_line: int = 1) -> str:
+    """``data`` as text, without a UTF-8 byte order mark; raises NotUtf8 with the line of
+    the first byte that is not UTF-8 text (counting ``data``'s first line as ``first_line``)."""
+    if first_line == 1 and data.startswith(UTF16_BOMS):
+        raise NotUtf8(1, data[0], utf16=True)
+    data = data.removeprefix(codecs.BOM_UTF8) if first_line == 1 else data
+    nul = data.find(b"\x00")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if nul == -1 or nul > error.start:
+            line = first_line + data.count(b"\n", 0, error.start)
+            raise NotUtf8(line, data[error.start]) from None
+        text = ""
+    if nul != -1:
+        raise NotUtf8(first_line + data.count(b"\n", 0, nul), 0)
+    return text
+
+
+def csv_error_message(error: csv.Error) -> str:
+    """A CSV syntax error in words the user can act on."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return gettext(
+            "a cell is longer than %(limit)s characters, more than any field takes: the file "
+            "is probably not a CSV of this kind, or a quote is not closed."
+        ) % {"limit": f"{csv.field_size_limit():,}"}
+    return gettext("the file cannot be read as CSV (%(error)s).") % {"error": error}
 
 
 Row = tuple[int, list[str]]
@@ -215,13 +276,7 @@ def decoded_lines(handle: BinaryIO, advance: Callable[[int], object]) -> Iterato
     """The file's lines as text, dropping a UTF-8 byte order mark; raises NotUtf8."""
     for number, raw in enumerate(handle, start=1):
         advance(len(raw))
-        data = (
-            raw[len(codecs.BOM_UTF8) :] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
-        )
-        try:
-            yield data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise NotUtf8(number, data[error.start]) from None
+        yield check_utf8(raw, first_line=number)
 
 
 def parse_file(
@@ -278,23 +333,9 @@ def _read(
             variable=variable,
         )
     except NotUtf8 as error:
-        parsed.problems.append(
-            Problem(
-                error.line,
-                None,
-                gettext(
-                    "the file is not UTF-8 (byte 0x%(byte)02X cannot be read). Re-save it as "
-                    "UTF-8 (in a spreadsheet: Save As, CSV UTF-8) and import it again."
-                )
-                % {"byte": error.byte},
-            )
-        )
+        parsed.problem(error.line, None, encoding_message(error))
     except csv.Error as error:
-        parsed.problem(
-            reader.line_num,
-            None,
-            gettext("the file cannot be read as CSV (%(error)s).") % {"error": error},
-        )
+        parsed.problem(reader.line_num, None, csv_error_message(error))
 
 
 def _parse(
@@ -503,18 +544,22 @@ def _value(text: str, bounds: Bounds, line: int, column: str, parsed: Parsed) ->
     return number
 
 
-def _variable_hint(name: str, lookups: Lookups) -> str:
+def _variable_hint(name: str, lookups: Lookups, found: int) -> str:
+    """The closest variable code, or the list of them; nothing once more problems are known
+    than a refusal shows (``found``), or for a name too long to be a misspelling."""
+    if found >= HINT_LIMIT or len(name) > HINT_NAME_LENGTH:
+        return ""
     close = difflib.get_close_matches(name.lower(), list(lookups.variables), n=1)
     if close:
         return gettext("Did you mean %(suggestion)s?") % {"suggestion": close[0]}
     return gettext("Known codes: %(codes)s.") % {"codes": ", ".join(sorted(lookups.variables))}
 
 
-def _unknown_column(name: str, lookups: Lookups) -> str:
+def _unknown_column(name: str, lookups: Lookups, found: int) -> str:
     return gettext(
         "unknown column: no variable has the code %(code)s. %(hint)s An administrator can add "
         "new variables."
-    ) % {"code": name, "hint": _variable_hint(name, lookups)}
+    ) % {"code": _quote(name), "hint": _variable_hint(name, lookups, found)}
 
 
 def _parse_spcomms(
@@ -533,7 +578,7 @@ def _parse_spcomms(
         named += 1
         code = by_lower.get(name.lower())
         if code is None:
-            parsed.problem(header_line, name, _unknown_column(name, lookups))
+            parsed.problem(header_line, name, _unknown_column(name, lookups, len(parsed.problems)))
         elif code in lookups.computed:
             parsed.problem(header_line, name, lookups.computed[code])
         else:
@@ -670,7 +715,7 @@ def indicator_from_path(path: Path) -> str | None:
     ):
         try:
             package = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, nested too deep
             continue
         indicator = (
             package.get("worldbank", {}).get("indicator") if isinstance(package, dict) else None
@@ -706,7 +751,7 @@ def _target(
             gettext(
                 "there is no variable %(code)s. %(hint)s An administrator can add new variables."
             )
-            % {"code": code, "hint": _variable_hint(code, lookups)},
+            % {"code": code, "hint": _variable_hint(code, lookups, 0)},
         )
         return None
     return lookups.variables[code]

@@ -15,8 +15,6 @@ as history. Messages quote references, keys and codes, never a name or a comment
 
 from __future__ import annotations
 
-import codecs
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,13 +34,12 @@ from spcomms.communications.importing.csv_file import (
     csv_rows,
     csv_values,
 )
-from spcomms.communications.importing.json_file import json_object
+from spcomms.communications.importing.json_file import json_object, parse_json
 from spcomms.communications.importing.problems import Location, Problem, file_problem
 from spcomms.communications.importing.raw import (
     FileFormat,
     Raw,
     empty_message,
-    not_utf8_message,
     unreadable,
 )
 from spcomms.communications.importing.reading import sniff_format
@@ -149,23 +146,8 @@ def _read_csv(handle: BinaryIO, rows: list[Raw], problems: list[Problem]) -> Non
 
 
 def _read_json(handle: BinaryIO, rows: list[Raw], problems: list[Problem]) -> None:
-    data = handle.read().removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        problems.append(file_problem(not_utf8_message(data[error.start]), line=line))
-        return
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        problems.append(
-            file_problem(
-                gettext("the file is not valid JSON: %(error)s at column %(column)d.")
-                % {"error": error.msg, "column": error.colno},
-                line=error.lineno,
-            )
-        )
+    document = parse_json(handle, "assessments", problems)
+    if document is None:
         return
     if isinstance(document, dict) and "assessments" in document:
         for name in document:

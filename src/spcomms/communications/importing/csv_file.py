@@ -24,12 +24,17 @@ from spcomms.communications.importing.raw import (
     RawFile,
     RawPerson,
     empty_message,
-    not_utf8_message,
     spreadsheet_message,
     suggest,
     unreadable,
 )
-from spcomms.covariates.formats import SPREADSHEET_MAGIC, NotUtf8, decoded_lines
+from spcomms.covariates.formats import (
+    SPREADSHEET_MAGIC,
+    NotUtf8,
+    csv_error_message,
+    decoded_lines,
+    encoding_message,
+)
 
 Row = tuple[int, list[str]]
 
@@ -51,16 +56,9 @@ def csv_rows(
             if _filled(row):
                 yield reader.line_num, row
     except NotUtf8 as error:
-        problems.append(Problem(error.line, None, not_utf8_message(error.byte), file=file))
+        problems.append(Problem(error.line, None, encoding_message(error), file=file))
     except csv.Error as error:
-        problems.append(
-            Problem(
-                reader.line_num,
-                None,
-                gettext("the file cannot be read as CSV (%(error)s).") % {"error": error},
-                file=file,
-            )
-        )
+        problems.append(Problem(reader.line_num, None, csv_error_message(error), file=file))
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,10 @@ def csv_header(
                 Problem(
                     line,
                     cell.strip(),
-                    gettext("unknown column. %(hint)s") % {"hint": suggest(name, known)},
+                    (
+                        gettext("unknown column. %(hint)s")
+                        % {"hint": suggest(name, known, found=len(problems))}
+                    ).rstrip(),
                     file=file,
                 )
             )

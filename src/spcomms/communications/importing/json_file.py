@@ -7,8 +7,9 @@ that a misspelt key is an error rather than a value silently lost.
 
 from __future__ import annotations
 
-import codecs
 import json
+import math
+import re
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
@@ -23,9 +24,9 @@ from spcomms.communications.importing.raw import (
     RawCommunication,
     RawFile,
     RawPerson,
-    not_utf8_message,
     suggest,
 )
+from spcomms.covariates.formats import NotUtf8, check_utf8, encoding_message
 
 # What each JSON object describes, for messages; translated only when a message is written.
 A_COMMUNICATION = _("a communication")
@@ -36,30 +37,204 @@ THE_CONSENT = _("the consent")
 A_REPLY = _("a reply")
 
 
-def read_json(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -> None:
-    """Parse the file; the bytes and the text are let go as soon as they are read, and the
-    parsed objects are kept as they are (not copied), to keep a large file's memory down."""
-    data = handle.read().removeprefix(codecs.BOM_UTF8)
-    advance(len(data))
+# Longest number the file may hold, in characters: no field needs more, and Python refuses
+# to read an integer of more than 4,300 digits.
+MAX_NUMBER_LENGTH = 100
+# A \u escape that may stand for a NUL character or half of a surrogate pair: the values
+# holding one are looked for only when the text has such an escape.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+class _Refused(ValueError):
+    """A value the JSON grammar of Python accepts but a file for spcomms may not hold."""
+
+
+class _Repeated(dict[str, object]):
+    """An object of the file in which a key appears more than once."""
+
+    repeated: list[str]
+
+
+def _number_too_long(text: str) -> _Refused:
+    return _Refused(
+        gettext(
+            "the file holds a number of %(length)d characters (%(start)s…): no value takes more "
+            "than %(limit)d."
+        )
+        % {"length": len(text), "start": text[:12], "limit": MAX_NUMBER_LENGTH}
+    )
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _number_too_long(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise _number_too_long(text)
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(
+            gettext("the number %(number)s is too large to be read.") % {"number": text[:40]}
+        )
+    return value
+
+
+def _constant(name: str) -> object:
+    raise _Refused(
+        gettext(
+            "%(name)s is not a number in JSON: write a number, or null (or leave the key out) "
+            "for no value."
+        )
+        % {"name": name}
+    )
+
+
+def _unstorable(text: str) -> bool:
+    """Text with a NUL character or a lone surrogate, which no database column takes."""
+    if "\x00" in text:
+        return True
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raw.problems.append(file_problem(not_utf8_message(data[error.start]), line=line))
-        return
-    del data
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(key: str) -> str:
+    """A key as a message may show it: escaped when it holds what cannot be printed."""
+    return json.dumps(key)[1:-1] if _unstorable(key) else key
+
+
+def parse_json(
+    handle: BinaryIO,
+    root: str,
+    problems: list[Problem],
+    advance: Callable[[int], object] = lambda size: None,
+) -> object | None:
+    """The document of a JSON file, or None with what is wrong in ``problems``.
+
+    Stricter than the JSON grammar Python reads: an object with a key twice is refused
+    (rather than the last value silently winning), as are NaN and Infinity, numbers of
+    more than ``MAX_NUMBER_LENGTH`` characters, text holding a NUL character or half a
+    surrogate pair, and nesting deeper than Python can read. ``root`` names the list of
+    the file in paths (``communications[3].persons[0]``).
+    """
     try:
-        document = json.loads(text)
+        text = check_utf8(_read_all(handle, advance))
+    except NotUtf8 as error:
+        problems.append(file_problem(encoding_message(error), line=error.line))
+        return None
+    repeated = 0
+
+    def make_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        nonlocal repeated
+        found = dict(pairs)
+        if len(found) == len(pairs):
+            return found
+        marked = _Repeated(found)
+        seen: set[str] = set()
+        marked.repeated = []
+        for name, _value in pairs:
+            if name in seen and name not in marked.repeated:
+                marked.repeated.append(name)
+            seen.add(name)
+        repeated += 1
+        return marked
+
+    decoder = json.JSONDecoder(
+        object_pairs_hook=make_object,
+        parse_constant=_constant,
+        parse_int=_int,
+        parse_float=_float,
+    )
+    try:
+        document: object = decoder.decode(text)
     except json.JSONDecodeError as error:
-        raw.problems.append(
+        problems.append(
             file_problem(
                 gettext("the file is not valid JSON: %(error)s at column %(column)d.")
                 % {"error": error.msg, "column": error.colno},
                 line=error.lineno,
             )
         )
-        return
+        return None
+    except _Refused as error:
+        problems.append(file_problem(str(error)))
+        return None
+    except RecursionError:
+        problems.append(
+            file_problem(
+                gettext(
+                    "the file nests lists and objects too deeply to be read: a file for "
+                    "spcomms needs only a few levels (a list of objects holding lists of "
+                    "objects)."
+                )
+            )
+        )
+        return None
+    suspect = _SUSPECT_ESCAPE.search(text) is not None
     del text
+    if repeated or suspect:
+        found = _check_values(document, root)
+        if found:
+            problems.extend(found)
+            return None
+    return document
+
+
+def _read_all(handle: BinaryIO, advance: Callable[[int], object]) -> bytes:
+    data = handle.read()
+    advance(len(data))
+    return data
+
+
+def _check_values(document: object, root: str) -> list[Problem]:
+    """Each repeated key and each text that cannot be stored, by its path."""
+    problems: list[Problem] = []
+    stack: list[tuple[object, str]] = [(document, root if isinstance(document, list) else "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for name in getattr(value, "repeated", ()):
+                problems.append(
+                    Problem(
+                        None,
+                        None,
+                        gettext(
+                            "this key appears more than once in one object: give each key "
+                            "once (spcomms does not choose between the values)."
+                        ),
+                        path=f"{path}.{_shown(name)}" if path else _shown(name),
+                    )
+                )
+            for name, item in value.items():
+                where = f"{path}.{_shown(name)}" if path else _shown(name)
+                if _unstorable(name):
+                    problems.append(Problem(None, None, _unstorable_message(), path=where))
+                stack.append((item, where))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+        elif isinstance(value, str) and _unstorable(value):
+            problems.append(Problem(None, None, _unstorable_message(), path=path))
+    return sorted(problems, key=lambda problem: problem.path or "")
+
+
+def _unstorable_message() -> str:
+    return gettext(
+        "this text holds a NUL character (\\u0000) or half of a surrogate pair (\\ud800 to "
+        "\\udfff alone), which cannot be stored: remove it."
+    )
+
+
+def read_json(handle: BinaryIO, raw: RawFile, advance: Callable[[int], object]) -> None:
+    """Parse the file; the bytes and the text are let go as soon as they are read, and the
+    parsed objects are kept as they are (not copied), to keep a large file's memory down."""
+    document = parse_json(handle, "communications", raw.problems, advance)
+    if document is None:
+        return
     if isinstance(document, dict) and "communications" in document:
         for name in document:
             if name != "communications":
@@ -116,8 +291,13 @@ def json_object(
                 Problem(
                     None,
                     None,
-                    gettext("unknown key for %(what)s. %(hint)s")
-                    % {"what": str(what), "hint": suggest(str(name), allowed)},
+                    (
+                        gettext("unknown key for %(what)s. %(hint)s")
+                        % {
+                            "what": str(what),
+                            "hint": suggest(str(name), allowed, found=len(problems)),
+                        }
+                    ).rstrip(),
                     path=f"{path}.{name}",
                 )
             )

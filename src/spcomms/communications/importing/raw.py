@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from spcomms.communications.importing.problems import Location, Problem, file_problem
+from spcomms.covariates.formats import HINT_LIMIT, HINT_NAME_LENGTH
 
 
 class FileFormat(StrEnum):
@@ -78,14 +79,12 @@ def empty_message() -> str:
     return gettext("the file is empty: there is no header and no data.")
 
 
-def not_utf8_message(byte: int) -> str:
-    return gettext(
-        "the file is not UTF-8 (byte 0x%(byte)02X cannot be read). Re-save it as UTF-8 (in a "
-        "spreadsheet: Save As, CSV UTF-8) and import it again."
-    ) % {"byte": byte}
-
-
-def suggest(name: str, known: Sequence[str]) -> str:
+def suggest(name: str, known: Sequence[str], *, found: int = 0) -> str:
+    """A hint for a misspelt name: the closest known one, or the list of them. None (an empty
+    text) once ``found`` problems are known, more than a refusal shows, or for a name too long
+    to be a misspelling: a hostile file of 100,000 unknown columns is refused at once."""
+    if found >= HINT_LIMIT or len(name) > HINT_NAME_LENGTH:
+        return ""
     close = difflib.get_close_matches(name.lower(), list(known), n=1)
     if close:
         return gettext("Did you mean %(suggestion)s?") % {"suggestion": close[0]}
