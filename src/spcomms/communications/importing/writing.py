@@ -32,7 +32,7 @@ from spcomms.communications.models import (
     ReferenceCounter,
     Reply,
 )
-from spcomms.publication.index import publication_invalidate
+from spcomms.publication.index import publication_changed, publication_invalidate
 
 M = TypeVar("M", bound=models.Model)
 UPDATE_BATCH = 500
@@ -392,6 +392,10 @@ def _invalidate_public(plan: Plan) -> None:
         )
     for batch in chunks(sorted(stale)):
         publication_invalidate(communication_ids=batch)
+    if plan.new_communications and not stale:
+        # New letters past their deadline are public at once: the next public request
+        # (or `spcomms publication sync`) must look for them.
+        publication_changed()
 
 
 def _counters(plan: Plan) -> None:
