@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 if TYPE_CHECKING:
     from spcomms.analysis.mixed import RandomIntercept
@@ -355,10 +355,12 @@ def fit_subset(frame: pd.DataFrame, subset: str, *, max_iterations: int = MAX_IT
         return fit
     fit.status = "fitted"
     _describe(fit, data, x, y, beta, columns)
-    if fit.method == "maximum likelihood" and fit.log_likelihood is not None:
+    penalised = fit.method != "maximum likelihood"
+    maximum = _penalised_log_likelihood(x, y, beta) if penalised else fit.log_likelihood
+    if maximum is not None:
         for j, term in enumerate(fit.terms):
             term.profile_low, term.profile_high = _profile_interval(
-                x, y, j, beta, fit.log_likelihood, term.se
+                x, y, j, beta, maximum, term.se, penalised=penalised
             )
     return fit
 
@@ -406,28 +408,62 @@ def _firth(
 PROFILE_CRITICAL = float(stats.chi2.ppf(0.95, 1))
 
 
-def _profile_log_likelihood(x: np.ndarray, y: np.ndarray, j: int, value: float) -> float:
-    """The log likelihood maximised over the other coefficients with coefficient j fixed
-    (Newton-Raphson with the fixed term as an offset, step-halving, tolerance 1e-12)."""
+def _penalised_log_likelihood(x: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
+    """Firth's penalised log likelihood: the log likelihood plus half the log determinant of
+    the Fisher information X'WX (Firth 1993; what logistf and brglm2 maximise)."""
+    eta = x @ beta
+    p = special.expit(eta)
+    information = x.T @ (x * (p * (1.0 - p))[:, None])
+    sign, log_determinant = np.linalg.slogdet(information)
+    if sign <= 0:
+        return -math.inf
+    return float(np.sum(y * eta - np.logaddexp(0.0, eta)) + 0.5 * log_determinant)
+
+
+def _profile_log_likelihood(
+    x: np.ndarray,
+    y: np.ndarray,
+    j: int,
+    value: float,
+    *,
+    penalised: bool = False,
+    start: np.ndarray | None = None,
+) -> float:
+    """The log likelihood (Firth's penalised one with ``penalised``) maximised over the other
+    coefficients with coefficient j fixed: Newton-Raphson with the fixed term as an offset and
+    step-halving, tolerance 1e-12. For the penalised likelihood the score of the others is
+    Firth's modified score X'(y - p + h(1/2 - p)), h the leverages of the whole model, with
+    the same Fisher information as step."""
     others = np.delete(x, j, axis=1)
     offset = x[:, j] * value
-    gamma = np.zeros(others.shape[1])
+    gamma = np.zeros(others.shape[1]) if start is None else np.delete(start, j)
 
-    def loglik(g: np.ndarray) -> float:
+    def full(g: np.ndarray) -> np.ndarray:
+        return np.insert(g, j, value)
+
+    def objective(g: np.ndarray) -> float:
+        if penalised:
+            return _penalised_log_likelihood(x, y, full(g))
         eta = others @ g + offset
         return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
 
-    current = loglik(gamma)
+    current = objective(gamma)
     for _ in range(200):
-        p = 1.0 / (1.0 + np.exp(-(others @ gamma + offset)))
-        information = others.T @ (others * (p * (1.0 - p))[:, None])
+        p = special.expit(others @ gamma + offset)
+        weights = p * (1.0 - p)
+        information = others.T @ (others * weights[:, None])
+        residual = y - p
         try:
-            step = np.linalg.solve(information, others.T @ (y - p))
+            if penalised:
+                whole = x.T @ (x * weights[:, None])
+                leverage = weights * np.einsum("ij,ij->i", x @ np.linalg.inv(whole), x)
+                residual = residual + leverage * (0.5 - p)
+            step = np.linalg.solve(information, others.T @ residual)
         except np.linalg.LinAlgError:
             return -math.inf
         for _ in range(30):
             trial = gamma + step
-            value_trial = loglik(trial)
+            value_trial = objective(trial)
             if value_trial >= current - 1e-12:
                 break
             step = step / 2.0
@@ -438,15 +474,23 @@ def _profile_log_likelihood(x: np.ndarray, y: np.ndarray, j: int, value: float) 
 
 
 def _profile_interval(
-    x: np.ndarray, y: np.ndarray, j: int, beta: np.ndarray, maximum: float, se: float
+    x: np.ndarray,
+    y: np.ndarray,
+    j: int,
+    beta: np.ndarray,
+    maximum: float,
+    se: float,
+    *,
+    penalised: bool = False,
 ) -> tuple[float | None, float | None]:
     """The 95 % profile-likelihood interval of coefficient j: the values where twice the drop
-    of the profile log likelihood from its maximum reaches the chi-square(1) 95 % point. An
-    end that is not reached within 20 standard errors is left empty (None)."""
+    of the profile log likelihood (penalised for a Firth fit, as logistf's intervals) from its
+    maximum reaches the chi-square(1) 95 % point. An end that is not reached within 20
+    standard errors is left empty (None)."""
 
     def excess(value: float) -> float:
-        drop = 2.0 * (maximum - _profile_log_likelihood(x, y, j, value))
-        return drop - PROFILE_CRITICAL
+        profile = _profile_log_likelihood(x, y, j, value, penalised=penalised, start=beta)
+        return 2.0 * (maximum - profile) - PROFILE_CRITICAL
 
     ends: list[float | None] = []
     for direction in (-1.0, 1.0):
