@@ -247,8 +247,25 @@ def random_intercept(frame: pd.DataFrame, fit: Fit) -> RandomIntercept:
     names = [name for name, _ in model.PREDICTORS]
     x = np.column_stack([data[names].to_numpy(dtype=float), np.ones(len(data))])
     y = data[model.OUTCOME].to_numpy(dtype=float)
-    start = np.r_[[term.coef for term in fit.terms], 1.0]
-    quadrature = Quadrature(x, y, np.asarray(codes, dtype=np.intp))
+    beta = np.array([term.coef for term in fit.terms])
+    estimate(result, x, y, np.asarray(codes, dtype=np.intp), beta, fit.log_likelihood)
+    return result
+
+
+def estimate(
+    result: RandomIntercept,
+    x: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    beta: np.ndarray,
+    log_likelihood: float | None,
+) -> None:
+    """Fits the model to the design ``x`` (the predictors in model.PREDICTORS' order, the
+    constant last), outcome ``y`` and country codes ``groups`` (0, 1, ...), from the main
+    fit's estimate ``beta`` and log likelihood, and fills ``result``: the estimates, or the
+    reason there are none."""
+    start = np.r_[beta, 1.0]
+    quadrature = Quadrature(x, y, groups)
     theta, value, hessian, converged, steps = maximise(quadrature, start)
     result.converged, result.iterations = converged, steps
     if not converged:
@@ -257,25 +274,26 @@ def random_intercept(frame: pd.DataFrame, fit: Fit) -> RandomIntercept:
             f"tolerance {GRADIENT_TOLERANCE:g}, negative definite Hessian); no estimates "
             "are reported"
         )
-        return result
+        return
     s = abs(float(theta[-1]))
     if s < ZERO_SD:
         result.reasons.append(
             f"the country variance is estimated at zero (s below {ZERO_SD:g}): the model "
             "is the main model, and the random intercept does not raise the likelihood"
         )
-        return result
+        return
     covariance = np.linalg.inv(-hessian)
     se = np.sqrt(np.diag(covariance))[:-1]
     beta = theta[:-1]
     zvalues = beta / se
     pvalues = 2.0 * stats.norm.sf(np.abs(zvalues))
     result.status = "fitted"
-    for j, term in enumerate(fit.terms):
+    columns = [*(name for name, _ in model.PREDICTORS), model.CONSTANT]
+    for j, name in enumerate(columns):
         result.terms.append(
             MixedTerm(
-                name=term.name,
-                label=term.label,
+                name=name,
+                label=model.LABELS[name],
                 coef=float(beta[j]),
                 se=float(se[j]),
                 z=float(zvalues[j]),
@@ -288,11 +306,10 @@ def random_intercept(frame: pd.DataFrame, fit: Fit) -> RandomIntercept:
     result.icc = s * s / (s * s + math.pi**2 / 3.0)
     result.log_likelihood = value
     result.aic = -2.0 * value + 2.0 * len(theta)
-    if fit.log_likelihood is not None:
-        statistic = max(0.0, 2.0 * (value - fit.log_likelihood))
+    if log_likelihood is not None:
+        statistic = max(0.0, 2.0 * (value - log_likelihood))
         result.lr_statistic = statistic
         result.lr_p = float(0.5 * stats.chi2.sf(statistic, 1))
-    return result
 
 
 def _number(value: float | None, spec: str) -> str:
