@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from spcomms.core.env import ConfigurationError
 from spcomms.keys.services import RotationError, keys_rotate
 
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             report = keys_rotate()
         except RotationError as error:
             raise CommandError(str(error), returncode=error.returncode) from None
+        except ConfigurationError as error:  # a key file others can read, or not a key
+            raise CommandError(str(error), returncode=2) from None
         if report.retired_id is not None:
             self.stdout.write(
                 gettext(

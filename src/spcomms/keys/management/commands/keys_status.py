@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext, gettext_noop
 
+from spcomms.core.env import ConfigurationError
 from spcomms.keys.services import NOT_SEALED, keys_status
 
 
@@ -29,7 +30,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, as_json: bool = False, **options: Any) -> None:
-        status = keys_status()
+        try:
+            status = keys_status()
+        except ConfigurationError as error:  # a key file others can read, or not a key
+            raise CommandError(str(error), returncode=2) from None
         totals = status.census.totals()
         held = {status.current_id, *status.retired_ids}
         not_held = {kid: n for kid, n in totals.items() if kid not in held and kid != NOT_SEALED}
