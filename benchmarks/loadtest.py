@@ -14,9 +14,16 @@ at each concurrency of ``SPCOMMS_LOAD_LEVELS`` (1,4,16,64) for ``SPCOMMS_LOAD_SE
 - the submission form: sources walking the seven steps of ``/submit/form/`` with the CSRF
   token and sealed draft of each page, then sending (``benchmarks/wrk/submit.lua``).
 
+Before measuring, each reading endpoint is run for 10 s unreported, so that every worker has
+loaded its copy of the search index. wrk runs with one thread on the same machine, and the
+machine's load average is printed before and after: other work on it slows the figures.
+
 Prints, for each endpoint and level, requests per second, the 50th, 95th and 99th latency
-percentiles, and the errors (socket errors, timeouts, answers of 400 and above); for the
-form, the submissions accepted (receipt page shown) and refused (429). Then checks that
+percentiles, the server's CPU time per request (gunicorn's processes and the PostgreSQL
+backends serving them, from /proc: a figure that other work on the machine changes far less
+than the latencies), and the errors (socket errors, timeouts, answers of 400 and above); for the
+form, whose latencies are those of each of its requests (a step's page or the sending), the
+submissions accepted (receipt page shown) and refused (429). Then checks that
 every accepted submission is in the database, by the look-up half of its receipt code
 (stored in clear; the secret half never leaves the response), and exits 1 if any is missing,
 or if no submission was accepted at all (a form that stopped working would otherwise pass).
@@ -143,12 +150,13 @@ def lost_submissions(accepted: Sequence[str], stored: Iterable[str]) -> list[str
     return [lookup for lookup in accepted if lookup not in kept]
 
 
-def row(endpoint: str, connections: int, result: Result) -> str:
+def row(endpoint: str, connections: int, result: Result, cpu_seconds: float = 0.0) -> str:
     ms = 1000.0
     line = (
         f"  {endpoint:<14} c={connections:<3} {result.per_second:8.1f} req/s"
         f"  p50 {result.p50_us / ms:7.1f}  p95 {result.p95_us / ms:7.1f}"
         f"  p99 {result.p99_us / ms:7.1f} ms"
+        f"  server CPU {cpu_seconds * ms / max(1, result.requests):6.1f} ms/req"
         f"  errors {result.errors} (socket {result.socket_errors}, timeout {result.timeout},"
         f" status {result.status})"
     )
@@ -265,6 +273,38 @@ def run_database(admin: psycopg.Connection[Any]) -> None:
 
 
 # The server -----------------------------------------------------------------------------------
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far, 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name: field 3 onwards
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def server_processes(server: subprocess.Popen[bytes], admin: psycopg.Connection[Any]) -> list[int]:
+    """gunicorn's master and workers, and the PostgreSQL backends serving the run."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    backends = admin.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s", (RUN_DATABASE,)
+    ).fetchall()
+    return [server.pid, *(int(pid) for pid in children), *(int(pid) for (pid,) in backends)]
+
+
+def cpu_sample(server: subprocess.Popen[bytes], admin: psycopg.Connection[Any]) -> dict[int, float]:
+    return {pid: process_cpu_seconds(pid) for pid in server_processes(server, admin)}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """The CPU seconds the server used between two samples (a process new since the first
+    counts from zero; one gone since is not counted)."""
+    return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
 
 
 def free_port() -> int:
@@ -557,7 +597,7 @@ def main() -> int:
             stderr=subprocess.STDOUT,
         )
         try:
-            lost = _drive(base, server, paths, answers, rows_before)
+            lost = _drive(base, server, admin, paths, answers, rows_before)
         finally:
             stop(server)
             log.close()
@@ -573,6 +613,7 @@ def main() -> int:
 def _drive(
     base: str,
     server: subprocess.Popen[bytes],
+    admin: psycopg.Connection[Any],
     paths: dict[str, list[str]],
     answers: list[str],
     rows_before: int,
@@ -597,12 +638,16 @@ def _drive(
         print(f"\n== wrk, {seconds} s per run ==", flush=True)
         for connections in levels():
             for endpoint, path_file in files.items():
+                before = cpu_sample(server, admin)
                 result = wrk(base, "paths.lua", connections, seconds, [str(path_file)], folder)
-                print(row(endpoint, connections, result), flush=True)
+                used = cpu_used(before, cpu_sample(server, admin))
+                print(row(endpoint, connections, result, used), flush=True)
             form_args = [cookie, str(folder / "answers.txt"), str(receipts / str(connections))]
             (receipts / str(connections)).mkdir()
+            before = cpu_sample(server, admin)
             result = wrk(base, "submit.lua", connections, seconds, form_args, folder)
-            print(row("form", connections, result), flush=True)
+            used = cpu_used(before, cpu_sample(server, admin))
+            print(row("form", connections, result, used), flush=True)
         lookups = [lookup for level in sorted(receipts.iterdir()) for lookup in read_lookups(level)]
     print(f"  load average after: {_load_average()}")
     if not lookups:

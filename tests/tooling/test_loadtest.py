@@ -4,6 +4,7 @@ submission was lost. ``make loadtest`` itself is not part of the suite."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import pytest
 from benchmarks.loadtest import (
     FORM,
     check_receipts,
+    cpu_used,
     form_answers,
     lost_submissions,
     parse_wrk,
+    process_cpu_seconds,
     read_lookups,
 )
 from django.test import Client
@@ -98,3 +101,10 @@ def test_the_form_scripts_answers_send_a_submission_that_the_check_then_finds(
     assert found, "the answers did not lead to a receipt"
     assert check_receipts([found.group(1)], rows_before=0) == 0
     assert check_receipts([found.group(1), "ZZZZZ"], rows_before=Submission.objects.count()) == 1
+
+
+def test_the_server_cpu_counts_what_each_process_used_since_the_first_sample() -> None:
+    # Process 1 used half a second more; 3 started since (counted from zero); 2 is gone.
+    assert cpu_used({1: 1.0, 2: 2.0}, {1: 1.5, 3: 0.25}) == pytest.approx(0.75)
+    assert process_cpu_seconds(os.getpid()) > 0
+    assert process_cpu_seconds(-1) == 0.0
