@@ -146,14 +146,13 @@ class Quadrature:
         weight = np.exp(terms - per_group[:, None])  # G x K, each country's posterior weights
         p = special.expit(eta)
         residual = self.y[:, None] - p
-        # The score of each node: G x K x (k + 1), the last entry for s.
-        score = np.concatenate(
-            [
-                self._per_group(residual[:, :, None] * self.x[:, None, :]),
-                self._per_group(residual * at)[:, :, None],
-            ],
-            axis=2,
-        )
+        # The score of each node: G x K x (k + 1), the last entry for s (column by column, so
+        # that no n x K x (k + 1) array is made).
+        columns = self.x.shape[1]
+        score = np.empty((self.g, len(_HERMITE_X), columns + 1))
+        for j in range(columns):
+            score[:, :, j] = self._per_group(residual * self.x[:, j : j + 1])
+        score[:, :, columns] = self._per_group(residual * at)
         mean = np.einsum("gk,gkj->gj", weight, score)
         gradient = mean.sum(axis=0)
         hessian = np.einsum("gk,gki,gkj->ij", weight, score, score) - mean.T @ mean
