@@ -195,9 +195,16 @@ def empty_tables(connection: BaseDatabaseWrapper) -> None:
     """Delete every row of every table (``TRUNCATE`` on PostgreSQL), inside the caller's
     transaction."""
     tables = [model._meta.db_table for model in backed_up_models()]
-    for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=False):
-        with connection.cursor() as cursor:
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgresql:
+            # PostgreSQL will not TRUNCATE a table with foreign-key checks still pending in
+            # the transaction: run them now, then defer them again for the load.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in connection.ops.sql_flush(no_style(), tables, allow_cascade=False):
             cursor.execute(statement)
+        if postgresql:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def load(connection: BaseDatabaseWrapper, lines: Iterable[bytes]) -> dict[str, int]:
@@ -231,6 +238,9 @@ def load(connection: BaseDatabaseWrapper, lines: Iterable[bytes]) -> dict[str, i
                 cursor.executemany(sql, batch)
                 count += len(batch)
         counts[table.model._meta.label_lower] = count
+    # Every foreign key is checked now, not at the commit: a dump whose rows do not hold
+    # together is refused inside the transaction, as any other load error.
+    connection.check_constraints()
     sequences = connection.ops.sequence_reset_sql(no_style(), backed_up_models())
     with connection.cursor() as cursor:
         for statement in sequences:

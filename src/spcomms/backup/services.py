@@ -1,4 +1,4 @@
-"""Making a backup and restoring one (docs/backup.md, ADR 10).
+"""Making a backup and restoring one (docs/backup.md, ADR 11).
 
 A backup is one tar file (``spcomms.backup.archive``) holding the database as JSON
 lines (``spcomms.backup.dump``) and the media and intake files exactly as stored. It
@@ -279,7 +279,7 @@ def backup_create(
             migrations = _applied_migrations()
             with (
                 dump_path.open("wb") as raw,
-                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out_gz,
+                gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as out_gz,
             ):
                 report = dump(connection, out_gz)
         files = _stored_files()
