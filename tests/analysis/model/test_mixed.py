@@ -193,6 +193,21 @@ def test_one_case_per_country_is_not_fitted() -> None:
     assert result.reasons[0].startswith("every country has a single case")
 
 
+def test_a_country_where_every_case_improved_still_has_finite_estimates() -> None:
+    """Unlike a fixed effect per country, the random intercept is shrunk towards zero, so a
+    country with no variance in the outcome does not separate the data."""
+    frame = model.read_file(FILES["clustered"])
+    frame.loc[frame["country"] == "Q01", "improved"] = 1.0
+    frame.loc[frame["country"] == "Q02", "improved"] = 0.0
+    fit = model.fit_subset(frame, "all")
+    assert fit.method == "maximum likelihood"
+    result = mixed.random_intercept(frame, fit)
+    assert result.status == "fitted", result.reasons
+    assert all(math.isfinite(term.coef) and math.isfinite(term.se) for term in result.terms)
+    assert result.country_sd is not None
+    assert 0.5 < result.country_sd < 2
+
+
 def test_separated_data_give_no_random_intercept_estimates() -> None:
     frame = model.read_file(R_FOLDER / "separated.csv")
     fit = model.fit_subset(frame, "all")
