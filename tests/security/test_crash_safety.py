@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,12 +42,14 @@ from django.utils import timezone
 from spcomms.cases.models import Person
 from spcomms.communications.models import Communication, CommunicationPerson
 from spcomms.core.crypto import Keyring
+from spcomms.covariates.models import CountryYearValue, Variable
 from spcomms.encryption import keyring, load_keyring
 from spcomms.intake.crypto import data_key_unwrap, text_open
 from spcomms.intake.fields import SealedTextField
 from spcomms.intake.models import Submission, SubmissionMessage, SubmissionVictim
 from spcomms.keys.services import sealed_columns
 from spcomms.publication.models import IndexState, PublishedDocument, PublishedFacet
+from spcomms.reference.models import Country
 
 SPCOMMS = Path(sys.executable).with_name("spcomms")
 SEAM = Path(__file__).with_name("crashpoint")
@@ -278,15 +280,18 @@ def _inside_points(rng: random.Random, total: int) -> list[int]:
     return sorted(rng.sample(range(1, total + 1), k=min(INSIDE_KILLS, total)))
 
 
-def test_an_import_killed_at_any_moment_writes_all_of_the_file_or_none_of_it(
+def _kill_an_import(
     instance: Instance,
+    command: tuple[str, ...],
+    *,
+    rng: random.Random,
+    whole: Callable[[], object],
+    expected: object,
 ) -> None:
-    rng = _seeded(7001)
-    instance.share()
-    path = _import_file(instance.folder, state="COL", count=80)
-    command = ("import", "communications", str(path))
+    """Kill ``command`` just before its commit, before seeded random writes and after random
+    delays, then let it finish: after each kill the database is as before or, once the import
+    finished, ``whole()`` gives ``expected``."""
     before = instance.fingerprint()
-
     last_moment = instance.run(*command, kill_at="commit:1")
     assert last_moment.killed, last_moment.stderr
     assert instance.fingerprint() == before
@@ -298,17 +303,66 @@ def test_an_import_killed_at_any_moment_writes_all_of_the_file_or_none_of_it(
         assert outcome.killed, outcome.stderr
         assert instance.fingerprint() == before, f"after a kill before write {point}/{writes}"
 
-    whole = _expected("COL", 80)
     for _ in range(TIMED_KILLS):
         outcome = instance.run_killed_after(
             *command, delay=rng.uniform(0.3, 1.1) * last_moment.seconds
         )
         if instance.fingerprint() != before:
-            assert _imported(instance) == whole, f"killed after {outcome.seconds:.2f} s"
+            assert whole() == expected, f"killed after {outcome.seconds:.2f} s"
 
     finished = instance.run(*command)
     assert finished.returncode == 0, finished.stderr
-    assert _imported(instance) == whole
+    assert whole() == expected
+
+
+def test_an_import_of_communications_killed_at_any_moment_writes_all_of_the_file_or_none_of_it(
+    instance: Instance,
+) -> None:
+    instance.share()
+    path = _import_file(instance.folder, state="COL", count=80)
+    _kill_an_import(
+        instance,
+        ("import", "communications", str(path)),
+        rng=_seeded(7001),
+        whole=lambda: _imported(instance),
+        expected=_expected("COL", 80),
+    )
+
+
+def test_an_import_of_covariates_killed_at_any_moment_writes_all_of_the_file_or_none_of_it(
+    instance: Instance,
+) -> None:
+    countries = list(Country.objects.order_by("iso3").values_list("iso3", flat=True)[:60])
+    instance.share()
+    lines = ["country,year,polity,fragility"]
+    expected = []
+    for position, iso3 in enumerate(countries):
+        for year in range(2010, 2020):
+            polity, fragility = (position + year) % 21 - 10, (position * year) % 26
+            lines.append(f"{iso3},{year},{polity},{fragility}")
+            expected += [(iso3, year, "fragility", fragility), (iso3, year, "polity", polity)]
+    path = instance.folder / "covariates.csv"
+    path.write_text("\n".join(lines) + "\n")
+    values, variables = _table(CountryYearValue), _table(Variable)
+    country_table = _table(Country)
+
+    def stored() -> list[Row]:
+        return sorted(
+            (iso3, year, code, round(value))
+            for iso3, year, code, value in instance.rows(
+                f'SELECT c.iso3, v.year, k.code, v.value FROM "{values}" v '  # noqa: S608
+                f'JOIN "{country_table}" c ON c.id = v.country_id '
+                f'JOIN "{variables}" k ON k.id = v.variable_id'
+            )
+        )
+
+    _kill_an_import(
+        instance,
+        ("import", "covariates", str(path)),
+        rng=_seeded(7004),
+        whole=stored,
+        expected=sorted(expected),
+    )
 
 
 def _index(instance: Instance) -> tuple[list[Row], list[Row], list[Row]]:
