@@ -12,7 +12,8 @@ at each concurrency of ``SPCOMMS_LOAD_LEVELS`` (1,4,16,64) for ``SPCOMMS_LOAD_SE
 - API list and API detail: ``/api/v1/communications`` pages and searches, and single
   communications;
 - the submission form: sources walking the seven steps of ``/submit/form/`` with the CSRF
-  token and sealed draft of each page, then sending (``benchmarks/wrk/submit.lua``).
+  token and sealed draft of each page, then sending (``benchmarks/wrk/submit.lua``); it runs
+  for at least 2 s per connection, so that its chains of eight requests can finish.
 
 Before measuring, each reading endpoint is run for 10 s unreported, so that every worker has
 loaded its copy of the search index. wrk runs with one thread on the same machine, and the
@@ -503,6 +504,12 @@ def seconds_per_run() -> int:
     return int(os.environ.get("SPCOMMS_LOAD_SECONDS", "20"))
 
 
+def form_seconds(connections: int) -> int:
+    """How long the form runs: a submission takes eight requests, so at 64 connections on a
+    busy machine 20 s may end every chain before its sending; at least 2 s per connection."""
+    return max(seconds_per_run(), 2 * connections)
+
+
 def check_receipts(lookups: list[str], rows_before: int) -> int:
     """Print the check of the accepted submissions; the number lost."""
     from spcomms.intake.models import Submission
@@ -645,7 +652,9 @@ def _drive(
             form_args = [cookie, str(folder / "answers.txt"), str(receipts / str(connections))]
             (receipts / str(connections)).mkdir()
             before = cpu_sample(server, admin)
-            result = wrk(base, "submit.lua", connections, seconds, form_args, folder)
+            result = wrk(
+                base, "submit.lua", connections, form_seconds(connections), form_args, folder
+            )
             used = cpu_used(before, cpu_sample(server, admin))
             print(row("form", connections, result, used), flush=True)
         lookups = [lookup for level in sorted(receipts.iterdir()) for lookup in read_lookups(level)]
