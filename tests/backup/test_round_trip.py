@@ -184,6 +184,25 @@ def _console_restore(folder: Path, archive: Path, keys: Path, *, database_url: s
     assert "Restart every spcomms server process" in restored.stdout
 
 
+def _backs_up_to_the_same_files(
+    folder: Path, archive: Path, keys: Path, *, database_url: str
+) -> None:
+    """The restored instance backs up, through the console too, to the very same dump and
+    files (same SHA-256), whatever engine each ran on."""
+    again = folder / "again.tar"
+    made = run_console(
+        folder, "backup", "--out", str(again),
+        SPCOMMS_KEY_DIR=str(keys), SPCOMMS_MEDIA_DIR=str(folder / "media"),
+        DATABASE_URL=database_url,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    with tarfile.open(archive) as first, tarfile.open(again) as second:
+        one = json.loads(first.extractfile("manifest.json").read())  # type: ignore[union-attr]  # a member of ours
+        two = json.loads(second.extractfile("manifest.json").read())  # type: ignore[union-attr]  # a member of ours
+    assert one["members"] == two["members"]
+    assert one["database"]["tables"] == two["database"]["tables"]
+
+
 def _opens(keys: Path, ciphertext: str, context: str) -> str:
     master = key_files(keys, None)
     return Keyring(master[0].key, tuple(item.key for item in master[1:])).open(
@@ -198,7 +217,8 @@ def test_a_backup_restores_through_the_console_into_a_fresh_sqlite_file(
     folder = tmp_path / "fresh"
     folder.mkdir()
     media = folder / "media"
-    _console_restore(folder, archive, keys, database_url=f"sqlite:///{folder / 'spcomms.sqlite3'}")
+    sqlite_url = f"sqlite:///{folder / 'spcomms.sqlite3'}"
+    _console_restore(folder, archive, keys, database_url=sqlite_url)
 
     assert _differing(_records(), sqlite_records(folder / "spcomms.sqlite3")) == []
     assert stored_files(media) == stored_files(instance.media)
@@ -208,21 +228,7 @@ def test_a_backup_restores_through_the_console_into_a_fresh_sqlite_file(
     name_column = [field.attname for field in Person._meta.concrete_fields].index("name")
     assert _opens(keys, restored[0][name_column], "cases_person.name") == person.name
 
-    # The restored instance backs up to the very same dump, through the console as well.
-    again = run_console(
-        folder,
-        "backup",
-        "--out",
-        str(tmp_path / "again.tar"),
-        SPCOMMS_KEY_DIR=str(keys),
-        SPCOMMS_MEDIA_DIR=str(media),
-    )
-    assert again.returncode == 0, again.stderr
-    with tarfile.open(archive) as first, tarfile.open(tmp_path / "again.tar") as second:
-        one = json.loads(first.extractfile("manifest.json").read())  # type: ignore[union-attr]  # a member of ours
-        two = json.loads(second.extractfile("manifest.json").read())  # type: ignore[union-attr]  # a member of ours
-    assert one["members"] == two["members"]
-    assert one["database"]["tables"] == two["database"]["tables"]
+    _backs_up_to_the_same_files(folder, archive, keys, database_url=sqlite_url)
 
 
 def _postgres_url() -> str:
@@ -264,6 +270,7 @@ def test_a_backup_restores_through_the_console_into_a_fresh_postgresql_database(
     folder.mkdir()
     media = folder / "media"
     _console_restore(folder, archive, keys, database_url=fresh_postgres)
+    _backs_up_to_the_same_files(folder, archive, keys, database_url=fresh_postgres)
 
     with psycopg.connect(fresh_postgres) as restored:
         assert _differing(_records(), records(restored.cursor(), "postgresql")) == []
