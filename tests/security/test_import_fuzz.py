@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 settings.register_profile(
     "import-fuzz",
-    max_examples=int(os.environ.get("SPCOMMS_FUZZ_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("SPCOMMS_FUZZ_EXAMPLES", "20")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[
