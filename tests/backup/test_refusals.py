@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker, Settings
 
+from spcomms.backup.keyfiles import key_files, manifest_mac
 from spcomms.cases.models import Person
 from spcomms.intake.attachments import attachment_check
 from spcomms.intake.services import FileToStore, submission_create
@@ -239,6 +240,32 @@ def test_a_backup_of_another_format_version_is_refused(backup: Backup, settings:
 
     assert "format version 2" in message
     assert "reads version 1" in message
+    assert _database() == before
+    assert not media.exists()
+
+
+def test_a_backup_made_at_another_migration_state_is_refused(
+    backup: Backup, settings: Settings
+) -> None:
+    """A genuine backup from another spcomms version (its manifest signed with the right
+    key) lists other migrations: it is refused before any row is written."""
+    master = key_files(backup.keys, None)[0].key
+
+    def other_version(contents: dict[str, bytes]) -> None:
+        manifest = json.loads(contents["manifest.json"])
+        manifest["migrations"] = manifest["migrations"][:-1]
+        contents["manifest.json"] = json.dumps(manifest).encode()
+        mac = json.loads(contents["manifest.mac"])
+        mac["hmac_sha256"] = manifest_mac(master, contents["manifest.json"])
+        contents["manifest.mac"] = json.dumps(mac).encode()
+
+    older = _rewritten(backup.archive, backup.folder / "older.tar", other_version)
+    media = _empty_target(settings, backup.folder)
+    before = _database()
+
+    message = _refused("restore", str(older))
+
+    assert "lacks 0 of its migrations and has 1 it did not" in message
     assert _database() == before
     assert not media.exists()
 

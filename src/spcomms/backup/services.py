@@ -377,6 +377,15 @@ def _verify(path: Path) -> tuple[tarfile.TarFile, dict[str, tarfile.TarInfo], di
     if not path.is_file():
         raise ArchiveError(_("%(path)s is not a file.") % {"path": path})
     tar = archive.open_archive(path)
+    try:
+        found, manifest = _verify_open(tar)
+    except BaseException:
+        tar.close()
+        raise
+    return tar, found, manifest
+
+
+def _verify_open(tar: tarfile.TarFile) -> tuple[dict[str, tarfile.TarInfo], dict[str, Any]]:
     found = archive.members(tar)
     verified = archive.read_manifest(tar, found)
     manifest = verified.manifest
@@ -424,7 +433,7 @@ def _verify(path: Path) -> tuple[tarfile.TarFile, dict[str, tarfile.TarInfo], di
             raise ArchiveError(_("The manifest lists an unexpected file."))
     archive.check_members(tar, found, listed)
     _check_dump(tar, found[archive.DUMP_NAME], manifest.get("database", {}).get("tables"))
-    return tar, found, manifest
+    return found, manifest
 
 
 def _check_database(manifest: dict[str, Any], *, replace: bool) -> None:
