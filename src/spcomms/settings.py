@@ -58,7 +58,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("SPCOMMS_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "spcomms.accounts.admin_apps.AdminConfig",  # django.contrib.admin, its site checked first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -262,6 +262,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "spcomms": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint's warnings quote each character no font can draw: letters of names.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -421,12 +421,15 @@ class Reply(models.Model):
         return due is not None and self.received_on > due.astimezone(dt.UTC).date()
 
     def clean(self) -> None:
+        received_on: dt.date | None = self.received_on  # None in a form that left it empty
+        if not self.communication_id or received_on is None:
+            return  # the form already says the field is required
         sent = self.communication.sent_at
         if sent is None:
             raise ValidationError(
                 {"communication": _("A reply can only be logged for a sent communication.")}
             )
-        if self.received_on < sent.astimezone(dt.UTC).date():
+        if received_on < sent.astimezone(dt.UTC).date():
             raise ValidationError(
                 {"received_on": _("A reply cannot be dated before its communication was sent.")}
             )

@@ -484,7 +484,8 @@ def status_kept(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status_enter(request: HttpRequest) -> HttpResponse:
-    form = forms.StatusCodeForm(request.POST or None)
+    # Bound on every POST, an empty one too: the paused answer adds its error to the form.
+    form = forms.StatusCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
         return render(request, "intake/status_enter.html", {"form": form})
     kept = _kept_message(request.POST, prefix="kept_")
