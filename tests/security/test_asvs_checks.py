@@ -130,9 +130,7 @@ def test_another_site_gets_no_cross_origin_permission(
     assert answer.status_code == 200
     assert "Access-Control-Allow-Origin" not in answer.headers
     assert "Access-Control-Allow-Credentials" not in answer.headers
-    preflight = client.options(
-        path, HTTP_ORIGIN=EVIL, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
-    )
+    preflight = client.options(path, HTTP_ORIGIN=EVIL, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
     assert "Access-Control-Allow-Origin" not in preflight.headers
     assert "Access-Control-Allow-Methods" not in preflight.headers
 
