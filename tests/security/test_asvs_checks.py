@@ -6,11 +6,17 @@ or the deployment rather than from spcomms code: the test keeps the claim honest
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spcomms.accounts.models import User
+from tests.accounts.totp import enrol, next_code
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +24,9 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
 HOME = reverse("accounts:home")
 CHANGE = reverse("accounts:password_change")
+SECOND_STEP = reverse("accounts:second_step")
 EVIL = "https://evil.example"
+SRC = Path(__file__).resolve().parents[2] / "src" / "spcomms"
 
 
 def signed_in(user: User, password: str = PASSWORD) -> Client:
@@ -155,3 +163,69 @@ def test_every_answer_names_its_type_and_its_character_set(
     assert kind.split(";")[0].strip() == media_type
     if media_type != "application/json":  # JSON is UTF-8 by definition (RFC 8259)
         assert "charset=utf-8" in kind.lower()
+
+
+def test_an_attacker_who_planted_a_session_key_loses_it_at_each_sign_in_step(
+    secretariat_officer: User,
+) -> None:
+    """ASVS V7.2.4 (session fixation): a new session key at the password and at the code."""
+    enrol(secretariat_officer)
+    client = Client()
+    client.get(LOGIN)
+    client.session.save()
+    planted = client.session.session_key
+    assert planted
+    client.post(LOGIN, {"username": secretariat_officer.username, "password": PASSWORD})
+    after_password = client.session.session_key
+    assert after_password not in (None, planted)
+    answer = client.post(SECOND_STEP, {"code": next_code(secretariat_officer), "next": HOME})
+    assert answer.status_code == 302
+    after_code = client.session.session_key
+    assert after_code not in (None, planted, after_password)
+    assert client.get(HOME).status_code == 200
+
+
+def test_session_keys_are_long_random_and_never_repeat(researcher: User) -> None:
+    """ASVS V7.2.3: Django's keys, 32 characters from 36 (over 160 bits), from secrets."""
+    keys = {signed_in(researcher).session.session_key for _ in range(3)}
+    assert len(keys) == 3
+    for key in keys:
+        assert key is not None
+        assert re.fullmatch(r"[a-z0-9]{32}", key)
+
+
+def test_an_administrators_new_password_still_asks_for_the_app(secretariat_officer: User) -> None:
+    """ASVS V6.4.3: a reset password does not bypass the second factor."""
+    enrol(secretariat_officer)
+    secretariat_officer.set_password("a reset passphrase 2026")
+    secretariat_officer.save()
+    client = Client()
+    answer = client.post(
+        LOGIN, {"username": secretariat_officer.username, "password": "a reset passphrase 2026"}
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(SECOND_STEP)
+    assert client.get(HOME).headers["Location"].startswith(SECOND_STEP)
+
+
+def test_an_old_password_still_signs_in_without_being_made_to_change(researcher: User) -> None:
+    """ASVS V6.2.10: no periodic rotation; years later the password still opens the workspace."""
+    long_ago = timezone.now() - dt.timedelta(days=3 * 365)
+    User.objects.filter(pk=researcher.pk).update(date_joined=long_ago, last_login=long_ago)
+    client = signed_in(researcher)
+    assert client.get(HOME).status_code == 200
+
+
+def test_secrets_come_from_the_operating_systems_generator() -> None:
+    """ASVS V6.5.3, V11.5.1: codes, keys and names are drawn with ``secrets`` (or
+    ``os.urandom`` through ``cryptography``); ``random`` serves only the synthetic demo
+    and the research dataset's reproducible sample, which are no secrets."""
+    users_of_random = sorted(
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if re.search(r"^\s*(import random|from random import)", path.read_text(), re.M)
+    )
+    no_secrets = ("demo/", "analysis/dataset.py")
+    assert all(name.startswith(no_secrets) for name in users_of_random), users_of_random
+    for module in ("accounts/twofactor.py", "intake/receipts.py", "intake/storage.py"):
+        assert re.search(r"^import secrets$", (SRC / module).read_text(), re.M), module
