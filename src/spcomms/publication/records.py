@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from spcomms.communications.letters import TEXT_FIELDS, Audience, RenderRefused, letter_render
+from spcomms.communications.letters import (
+    TEXT_FIELDS,
+    Audience,
+    RenderRefused,
+    guard_trips,
+    letter_render,
+)
 from spcomms.communications.models import (
     Addressee,
     Communication,
@@ -169,22 +175,25 @@ def _record(communication: Communication) -> PublicCommunication:
     if sent_at is None or due_at is None:  # published() guarantees both
         raise ValueError(communication.pk)
     due = due_at.astimezone(dt.UTC).date()
+    prefetched: list[CommunicationPerson] | None = getattr(communication, "named_for_public", None)
+    named = (
+        prefetched if prefetched is not None else list(communication.named.select_related("person"))
+    )
+    notice = _("This text is withheld while it is reviewed.")
     try:
-        letter = letter_render(
-            communication=communication,
-            audience=Audience.PUBLIC,
-            named=communication.named_for_public,  # type: ignore[attr-defined]  # Prefetch to_attr
-        )
+        letter = letter_render(communication=communication, audience=Audience.PUBLIC, named=named)
         texts = tuple((field, letter.texts[field]) for field in TEXT_FIELDS)
         persons = tuple(entry.shown_as for entry in letter.persons)
         guarded = letter.withheld_by_guard
+        hidden = [entry.hidden_name for entry in letter.persons if entry.hidden_name]
     except RenderRefused:
         # A text staff must repair: the public sees the notice, never the raw text.
-        notice = _("This text is withheld while it is reviewed.")
         texts = tuple((field, notice) for field in TEXT_FIELDS)
         persons = ()
         guarded = True
-    named: list[CommunicationPerson] = getattr(communication, "named_for_public", [])
+        hidden = [str(link.person.name) for link in named]
+    # The subject should name no one, but staff type it: it passes the same guard.
+    subject = notice if guard_trips([communication.subject], hidden) else communication.subject
     violations: dict[str, PublicViolation] = {}
     for link in named:
         for violation in link.violations.all():
@@ -205,7 +214,7 @@ def _record(communication: Communication) -> PublicCommunication:
             PublicMandate(link.mandate.code, link.mandate.name, link.is_lead)
             for link in communication.mandate_links.all()
         ),
-        subject=communication.subject,
+        subject=subject,
         texts=texts,
         persons=persons,
         genders=tuple(link.person.gender for link in named),
