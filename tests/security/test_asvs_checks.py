@@ -229,3 +229,22 @@ def test_secrets_come_from_the_operating_systems_generator() -> None:
     assert all(name.startswith(no_secrets) for name in users_of_random), users_of_random
     for module in ("accounts/twofactor.py", "intake/receipts.py", "intake/storage.py"):
         assert re.search(r"^import secrets$", (SRC / module).read_text(), re.M), module
+
+
+def test_a_stolen_session_cookie_opens_nothing_after_sign_out(researcher: User) -> None:
+    """ASVS V7.4.1: signing out deletes the session on the server, not only in the browser."""
+    client = signed_in(researcher)
+    stolen = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    thief = Client()
+    thief.cookies["sessionid"] = stolen
+    answer = thief.get(HOME)
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("name", ["accounts:home", "accounts:security", "accounts:password_change"])
+def test_every_signed_in_page_offers_signing_out(researcher: User, name: str) -> None:
+    """ASVS V7.4.4: the page header holds the sign-out button on every signed-in page."""
+    html = signed_in(researcher).get(reverse(name)).content.decode()
+    assert f'method="post" action="{reverse("accounts:logout")}"' in html
