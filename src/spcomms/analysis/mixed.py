@@ -33,12 +33,13 @@ import pandas as pd
 from scipy import special, stats
 
 from spcomms.analysis import model
+from spcomms.analysis.words import Text, Translate, english, gettext_noop, translated
 
 if TYPE_CHECKING:
     from spcomms.analysis.model import Fit
 
 NODES = 25
-METHOD = "maximum likelihood, adaptive Gauss-Hermite quadrature, 25 nodes"
+METHOD = gettext_noop("maximum likelihood, adaptive Gauss-Hermite quadrature, 25 nodes")
 # Fewer levels than this give a very imprecise variance: Bolker BM, Brooks ME, Clark CJ,
 # Geange SW, Poulsen JR, Stevens MHH, White JSS (2009), "Generalized linear mixed models: a
 # practical guide for ecology and evolution", Trends in Ecology & Evolution 24(3):127-135,
@@ -211,36 +212,57 @@ def random_intercept(frame: pd.DataFrame, fit: Fit) -> RandomIntercept:
     ``model.fit_subset`` on ``frame``), or the reason it is not fitted."""
     result = RandomIntercept()
     if fit.status != "fitted":
-        result.reasons.append("the main model is not fitted")
+        result.reasons.append(Text(gettext_noop("the main model is not fitted")))
         return result
     if fit.method != "maximum likelihood":
         result.reasons.append(
-            "the data are separated (the main model is Firth's): the maximum likelihood "
-            "estimates of the random-intercept model would be infinite too"
+            Text(
+                gettext_noop(
+                    "the data are separated (the main model is Firth's): the maximum likelihood "
+                    "estimates of the random-intercept model would be infinite too"
+                )
+            )
         )
         return result
     if model.COUNTRY not in frame.columns:
-        result.reasons.append("the data have no country column")
+        result.reasons.append(Text(gettext_noop("the data have no country column")))
         return result
     data, _ = model.prepare(frame, fit.subset)
     country = data[model.COUNTRY]
     missing = int(country.isna().sum())
     if missing:
-        result.reasons.append(f"{missing} of {len(data)} rows have no country")
+        result.reasons.append(
+            Text(
+                gettext_noop("{missing} of {rows} rows have no country"),
+                missing=missing,
+                rows=len(data),
+            )
+        )
         return result
     codes, labels = pd.factorize(country.astype(str), sort=True)
     result.countries = len(labels)
     result.observations = len(data)
     if len(labels) < MIN_COUNTRIES:
         result.reasons.append(
-            f"{len(labels)} countries, fewer than {MIN_COUNTRIES} ({MIN_COUNTRIES_SOURCE}): "
-            "too few to estimate a variance between countries"
+            Text(
+                gettext_noop(
+                    "{countries} countries, fewer than {minimum} ({source}): too few to estimate "
+                    "a variance between countries"
+                ),
+                countries=len(labels),
+                minimum=MIN_COUNTRIES,
+                source=MIN_COUNTRIES_SOURCE,
+            )
         )
         return result
     if len(labels) == len(data):
         result.reasons.append(
-            "every country has a single case: a variance between countries cannot be told "
-            "apart from the cases' own variation"
+            Text(
+                gettext_noop(
+                    "every country has a single case: a variance between countries cannot be "
+                    "told apart from the cases' own variation"
+                )
+            )
         )
         return result
     names = [name for name, _ in model.PREDICTORS]
@@ -269,16 +291,27 @@ def estimate(
     result.converged, result.iterations = converged, steps
     if not converged:
         result.reasons.append(
-            f"the maximisation did not converge in {MAX_NEWTON} Newton steps (gradient "
-            f"tolerance {GRADIENT_TOLERANCE:g}, negative definite Hessian); no estimates "
-            "are reported"
+            Text(
+                gettext_noop(
+                    "the maximisation did not converge in {steps} Newton steps (gradient "
+                    "tolerance {tolerance:g}, negative definite Hessian); no estimates are "
+                    "reported"
+                ),
+                steps=MAX_NEWTON,
+                tolerance=GRADIENT_TOLERANCE,
+            )
         )
         return
     s = abs(float(theta[-1]))
     if s < ZERO_SD:
         result.reasons.append(
-            f"the country variance is estimated at zero (s below {ZERO_SD:g}): the model "
-            "is the main model, and the random intercept does not raise the likelihood"
+            Text(
+                gettext_noop(
+                    "the country variance is estimated at zero (s below {limit:g}): the model "
+                    "is the main model, and the random intercept does not raise the likelihood"
+                ),
+                limit=ZERO_SD,
+            )
         )
         return
     covariance = np.linalg.inv(-hessian)
@@ -315,29 +348,49 @@ def _number(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
-def lines(result: RandomIntercept | None, label_width: int) -> list[str]:
-    """The random-intercept model's lines under a fit in ``model.table``."""
+def lines(
+    result: RandomIntercept | None, label_width: int, translate: Translate = english
+) -> list[str]:
+    """The random-intercept model's lines under a fit in ``model.table``, in the words of
+    ``translate``."""
     if result is None:
         return []
-    title = "  Random intercept by country (" + METHOD + ")"
+    t = translate
+    title = "  " + t(gettext_noop("Random intercept by country ({method})")).format(
+        method=t(METHOD)
+    )
     if result.status != "fitted":
-        return [f"{title}: not fitted: {'; '.join(result.reasons)}"]
-    out = [f"{title}, {result.countries} countries"]
-    out.append(f"    {'':<{label_width}}{'Coefficient':>14}{'(SE)':>10}{'Odds ratio':>12}")
+        reasons = "; ".join(translated(reason, t) for reason in result.reasons)
+        return [f"{title}: {t(gettext_noop('not fitted'))}: {reasons}"]
+    out = [
+        title + ", " + t(gettext_noop("{countries} countries")).format(countries=result.countries)
+    ]
+    out.append(
+        f"    {'':<{label_width}}{t(gettext_noop('Coefficient')):>14}{'(SE)':>10}"
+        f"{t(gettext_noop('Odds ratio')):>12}"
+    )
     for term in result.terms:
         out.append(
-            f"    {term.label:<{label_width}}{term.coef:>11.3f}{term.stars:<3}"
+            f"    {t(term.label):<{label_width}}{term.coef:>11.3f}{term.stars:<3}"
             f"{f'({term.se:.3f})':>10}{term.odds_ratio:>12.3g}"
         )
-    text = (
-        f"    Country SD {_number(result.country_sd, '.3f')}; ICC {_number(result.icc, '.3f')}; "
-        f"Log Likelihood {_number(result.log_likelihood, '.2f')}; "
-        f"AIC {_number(result.aic, '.2f')}"
+    out.append(
+        "    "
+        + t(gettext_noop("Country SD {sd}; ICC {icc}; Log Likelihood {loglik}; AIC {aic}")).format(
+            sd=_number(result.country_sd, ".3f"),
+            icc=_number(result.icc, ".3f"),
+            loglik=_number(result.log_likelihood, ".2f"),
+            aic=_number(result.aic, ".2f"),
+        )
     )
-    out.append(text)
     if result.lr_statistic is not None and result.lr_p is not None:
         out.append(
-            f"    Against the model without it: LR chi2 {result.lr_statistic:.2f}, "
-            f"p {result.lr_p:.4f} (half the chi-square(1) tail: {LR_SOURCE})"
+            "    "
+            + t(
+                gettext_noop(
+                    "Against the model without it: LR chi2 {statistic:.2f}, p {p:.4f} (half "
+                    "the chi-square(1) tail: {source})"
+                )
+            ).format(statistic=result.lr_statistic, p=result.lr_p, source=LR_SOURCE)
         )
     return out

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from spcomms.analysis.words import Text, Translate, english, gettext_noop, translated
+
 if TYPE_CHECKING:
     from spcomms.analysis.mixed import RandomIntercept
 
@@ -37,22 +39,22 @@ COUNTRY = "country"
 CONSTANT = "const"
 # Table 1 of seed 000, in the paper's order: (dataset column, the paper's row label).
 PREDICTORS: tuple[tuple[str, str], ...] = (
-    ("cy_polity", "Polity IV score"),
-    ("cy_fragility", "State Fragility score"),
-    ("upr_1y", "Upcoming UPR"),
-    ("cy_aid_dependency", "Aid dependency"),
-    ("reply", "Reply received"),
-    ("n_mentions", "Number of mentions by SR"),
-    ("business", "Business involved"),
-    ("v_arbitrary_detention", "Viol: detention"),
-    ("v_torture", "Viol: torture"),
-    ("v_conviction", "Viol: conviction"),
-    ("v_disciplinary_measures", "Viol: discipl. measures"),
-    ("v_administrative_harassment", "Viol: admin. harass."),
-    ("minority", "Issue: minority"),
-    ("female_trans", "Female/trans*"),
+    ("cy_polity", gettext_noop("Polity IV score")),
+    ("cy_fragility", gettext_noop("State Fragility score")),
+    ("upr_1y", gettext_noop("Upcoming UPR")),
+    ("cy_aid_dependency", gettext_noop("Aid dependency")),
+    ("reply", gettext_noop("Reply received")),
+    ("n_mentions", gettext_noop("Number of mentions by SR")),
+    ("business", gettext_noop("Business involved")),
+    ("v_arbitrary_detention", gettext_noop("Viol: detention")),
+    ("v_torture", gettext_noop("Viol: torture")),
+    ("v_conviction", gettext_noop("Viol: conviction")),
+    ("v_disciplinary_measures", gettext_noop("Viol: discipl. measures")),
+    ("v_administrative_harassment", gettext_noop("Viol: admin. harass.")),
+    ("minority", gettext_noop("Issue: minority")),
+    ("female_trans", gettext_noop("Female/trans*")),
 )
-LABELS = dict(PREDICTORS) | {CONSTANT: "Constant"}
+LABELS = dict(PREDICTORS) | {CONSTANT: gettext_noop("Constant")}
 REQUIRED = (OUTCOME, REGIME, *(name for name, _ in PREDICTORS))
 BINARY = (
     OUTCOME,
@@ -65,7 +67,21 @@ BINARY = (
 )
 SUBSETS = ("all", "closed", "open")
 SUBSET_REGIME = {"closed": 1, "open": 2}
-SUBSET_TITLES = {"all": "All regime types", "closed": "Closed regimes", "open": "Open regimes"}
+# What the JSON says (stable, English) and the text a reader sees for it.
+SEPARATION_KINDS = {
+    "complete": gettext_noop("complete"),
+    "quasi-complete": gettext_noop("quasi-complete"),
+}
+METHODS = {
+    "maximum likelihood": gettext_noop("maximum likelihood"),
+    "Firth penalised likelihood": gettext_noop("Firth penalised likelihood"),
+}
+STATUSES = {"fitted": gettext_noop("fitted"), "not fitted": gettext_noop("not fitted")}
+SUBSET_TITLES = {
+    "all": gettext_noop("All regime types"),
+    "closed": gettext_noop("Closed regimes"),
+    "open": gettext_noop("Open regimes"),
+}
 
 TOLERANCE = 1e-12
 # firthmodels stops on the largest gradient entry and the largest step; below about 1e-8 the
@@ -299,45 +315,73 @@ def fit_subset(frame: pd.DataFrame, subset: str, *, max_iterations: int = MAX_IT
     y = data[OUTCOME].to_numpy(dtype=float)
     fit.events = events = int(y.sum())
     if n == 0:
-        fit.reasons.append("no row with every variable present")
+        fit.reasons.append(Text(gettext_noop("no row with every variable present")))
         return fit
     if events in (0, n):
         fit.reasons.append(
-            "the outcome has no variance: every case "
-            + ("improved" if events == n else "did not improve")
+            Text(gettext_noop("the outcome has no variance: every case improved"))
+            if events == n
+            else Text(gettext_noop("the outcome has no variance: no case improved"))
         )
     constant = [name for name in names if data[name].nunique() < 2]
     for name in constant:
         value = data[name].iloc[0]
         fit.reasons.append(
-            f"predictor {name} ({LABELS[name]}) has no variance: every row is {value:g}"
+            Text(
+                gettext_noop("predictor {name} ({label}) has no variance: every row is {value:g}"),
+                name=name,
+                label=Text(LABELS[name]),
+                value=value,
+            )
         )
     parameters = len(names) + 1
     fewer = min(events, n - events)
     fit.events_per_variable = fewer / len(names)
     if 0 < fewer < parameters:
         fit.reasons.append(
-            f"too few events: {fewer} cases in the smaller outcome class for {parameters} "
-            "parameters (fewer events than parameters)"
+            Text(
+                gettext_noop(
+                    "too few events: {fewer} cases in the smaller outcome class for "
+                    "{parameters} parameters (fewer events than parameters)"
+                ),
+                fewer=fewer,
+                parameters=parameters,
+            )
         )
     if fit.reasons:
         return fit
     if fit.events_per_variable < EPV_WARNING:
         fit.warnings.append(
-            f"{fit.events_per_variable:.1f} events per variable, below {EPV_WARNING} "
-            f"({EPV_SOURCE}): estimates may be biased and intervals too narrow"
+            Text(
+                gettext_noop(
+                    "{epv:.1f} events per variable, below {limit} ({source}): estimates may "
+                    "be biased and intervals too narrow"
+                ),
+                epv=fit.events_per_variable,
+                limit=EPV_WARNING,
+                source=EPV_SOURCE,
+            )
         )
     x = np.column_stack([data[names].to_numpy(dtype=float), np.ones(n)])
     columns = [*names, CONSTANT]
     if np.linalg.matrix_rank(x) < x.shape[1]:
-        fit.reasons.append("the predictors are collinear (the design matrix is not of full rank)")
+        fit.reasons.append(
+            Text(
+                gettext_noop("the predictors are collinear (the design matrix is not of full rank)")
+            )
+        )
         return fit
     fit.separation = detect_separation(x, y, columns)
     if fit.separation.found:
         fit.warnings.append(
-            f"{fit.separation.kind} separation: maximum likelihood estimates of "
-            + ", ".join(sorted(fit.separation.directions))
-            + " do not exist (infinite); Firth's penalised likelihood is reported instead"
+            Text(
+                gettext_noop(
+                    "{kind} separation: maximum likelihood estimates of {names} do not exist "
+                    "(infinite); Firth's penalised likelihood is reported instead"
+                ),
+                kind=Text(SEPARATION_KINDS[fit.separation.kind]),
+                names=", ".join(sorted(fit.separation.directions)),
+            )
         )
         beta, penalised, converged, iterations = _firth(x, y, max_iterations)
         fit.method = "Firth penalised likelihood"
@@ -349,8 +393,15 @@ def fit_subset(frame: pd.DataFrame, subset: str, *, max_iterations: int = MAX_IT
     if not converged:
         tolerance = TOLERANCE if fit.method == "maximum likelihood" else FIRTH_TOLERANCE
         fit.reasons.append(
-            f"{fit.method} did not converge in {max_iterations} iterations "
-            f"(tolerance {tolerance:g}); no estimates are reported"
+            Text(
+                gettext_noop(
+                    "{method} did not converge in {iterations} iterations (tolerance "
+                    "{tolerance:g}); no estimates are reported"
+                ),
+                method=Text(METHODS[fit.method]),
+                iterations=max_iterations,
+                tolerance=tolerance,
+            )
         )
         return fit
     fit.status = "fitted"
@@ -629,22 +680,33 @@ def _number(value: float, places: int = 2) -> str:
     return f"{value:.{places}f}"
 
 
-def table(fits: list[Fit]) -> str:
+def table(fits: list[Fit], translate: Translate = english) -> str:
     """The layout of seed 000 Table 1: a column per subset, coefficients with stars and
     standard errors in parentheses, then observations, log likelihood and pseudo-R2; then the
-    odds ratios and the checks of each subset."""
-    label_width = max(len(label) for label in LABELS.values()) + 2
+    odds ratios and the checks of each subset. ``translate`` (Django's ``gettext`` where a
+    reader's language is active) puts the words in the reader's language; numbers, stars and
+    variable names stay as they are."""
+    t = translate
+    labels = {name: t(label) for name, label in LABELS.items()}
+    label_width = max(len(label) for label in labels.values()) + 2
     width = 18
-    lines = ["Outcome: improvement of the defender's situation within one year (improved)"]
-    lines.append(" " * label_width + "".join(f"{fit.title:>{width}}" for fit in fits))
+    outcome = t(gettext_noop("Outcome: improvement of the defender's situation within one year"))
+    lines = [f"{outcome} ({OUTCOME})"]
+    lines.append(" " * label_width + "".join(f"{t(fit.title):>{width}}" for fit in fits))
     lines.append(
         " " * label_width + "".join(f"{f'({i})':>{width}}" for i in range(1, len(fits) + 1))
     )
     method = [
-        "ML" if fit.method == "maximum likelihood" else "Firth" if fit.method else "-"
+        t(gettext_noop("ML"))
+        if fit.method == "maximum likelihood"
+        else t(gettext_noop("Firth"))
+        if fit.method
+        else "-"
         for fit in fits
     ]
-    lines.append(f"{'Estimator':<{label_width}}" + "".join(f"{m:>{width}}" for m in method))
+    lines.append(
+        f"{t(gettext_noop('Estimator')):<{label_width}}" + "".join(f"{m:>{width}}" for m in method)
+    )
     lines.append("-" * (label_width + width * len(fits)))
     for name in [*(n for n, _ in PREDICTORS), CONSTANT]:
         coefs, ses = [], []
@@ -652,43 +714,51 @@ def table(fits: list[Fit]) -> str:
             term = next((t for t in fit.terms if t.name == name), None)
             coefs.append(f"{_number(term.coef)}{term.stars:<3}" if term else "-   ")
             ses.append(f"({_number(term.se)})   " if term else "")
-        lines.append(f"{LABELS[name]:<{label_width}}" + "".join(f"{c:>{width}}" for c in coefs))
+        lines.append(f"{labels[name]:<{label_width}}" + "".join(f"{c:>{width}}" for c in coefs))
         lines.append(" " * label_width + "".join(f"{s:>{width}}" for s in ses))
     lines.append("-" * (label_width + width * len(fits)))
 
     def row(label: str, values: list[str]) -> None:
         lines.append(f"{label:<{label_width}}" + "".join(f"{v:>{width}}" for v in values))
 
-    row("Observations", [str(fit.observations) for fit in fits])
-    row(
-        "Log Likelihood",
-        [_number(fit.log_likelihood) if fit.log_likelihood is not None else "-" for fit in fits],
-    )
-    row(
-        "Pseudo-R2 (Cox-Snell)",
-        [_number(fit.cox_snell) if fit.cox_snell is not None else "-" for fit in fits],
-    )
-    row(
-        "Pseudo-R2 (Nagelkerke)",
-        [_number(fit.nagelkerke) if fit.nagelkerke is not None else "-" for fit in fits],
-    )
+    def numbers(values: list[float | None]) -> list[str]:
+        return [_number(value) if value is not None else "-" for value in values]
+
+    row(t(gettext_noop("Observations")), [str(fit.observations) for fit in fits])
+    row(t(gettext_noop("Log Likelihood")), numbers([fit.log_likelihood for fit in fits]))
+    row(t(gettext_noop("Pseudo-R2 (Cox-Snell)")), numbers([fit.cox_snell for fit in fits]))
+    row(t(gettext_noop("Pseudo-R2 (Nagelkerke)")), numbers([fit.nagelkerke for fit in fits]))
     lines.append("-" * (label_width + width * len(fits)))
-    lines.append("Estimated coefficients (standard errors) of logit models; *p<.05; **p<.01;")
-    lines.append("***p<.001. ML: maximum likelihood; Firth: Firth's penalised likelihood.")
-    for fit in fits:
+    lines.append(
+        t(
+            gettext_noop(
+                "Estimated coefficients (standard errors) of logit models; *p<.05; **p<.01;"
+            )
+        )
+    )
+    lines.append(
+        t(gettext_noop("***p<.001. ML: maximum likelihood; Firth: Firth's penalised likelihood."))
+    )
+    for number, fit in enumerate(fits, start=1):
         lines.append("")
-        lines.append(f"({fits.index(fit) + 1}) {fit.title}: {fit.status}")
+        lines.append(f"({number}) {t(fit.title)}: {t(STATUSES[fit.status])}")
         if fit.dropped_missing:
-            lines.append(f"  {fit.dropped_missing} of {fit.rows} rows left out for a missing value")
+            lines.append(
+                "  "
+                + t(gettext_noop("{dropped} of {rows} rows left out for a missing value")).format(
+                    dropped=fit.dropped_missing, rows=fit.rows
+                )
+            )
         for reason in fit.reasons:
-            lines.append(f"  NOT FITTED: {reason}")
+            lines.append(f"  {t(gettext_noop('NOT FITTED'))}: {translated(reason, t)}")
         for warning in fit.warnings:
-            lines.append(f"  Warning: {warning}")
+            lines.append(f"  {t(gettext_noop('Warning'))}: {translated(warning, t)}")
         if fit.status != "fitted":
             continue
         lines.append(
-            f"  {'':<{label_width}}{'Odds ratio':>12}{'95% interval':>20}"
-            f"{'SE (country)':>14}{'AME':>9}{'(SE)':>9}{'Profile 95% (OR)':>22}"
+            f"  {'':<{label_width}}{t(gettext_noop('Odds ratio')):>12}"
+            f"{t(gettext_noop('95% interval')):>20}{t(gettext_noop('SE (country)')):>14}"
+            f"{t(gettext_noop('AME')):>9}{'(SE)':>9}{t(gettext_noop('Profile 95% (OR)')):>22}"
         )
         for term in fit.terms:
             interval = f"[{term.or_low:.3g}, {term.or_high:.3g}]"
@@ -699,21 +769,23 @@ def table(fits: list[Fit]) -> str:
             if term.profile_low is not None and term.profile_high is not None:
                 profile = f"[{math.exp(term.profile_low):.3g}, {math.exp(term.profile_high):.3g}]"
             lines.append(
-                f"  {term.label:<{label_width}}{term.odds_ratio:>12.3g}{interval:>20}"
+                f"  {labels[term.name]:<{label_width}}{term.odds_ratio:>12.3g}{interval:>20}"
                 f"{cluster:>14}{ame:>9}{ame_se:>9}{profile:>22}"
             )
-        extra = f"  Events {fit.events}; AUC {fit.auc:.3f}; Brier {fit.brier:.4f}"
+        extra = t(gettext_noop("Events {events}; AUC {auc:.3f}; Brier {brier:.4f}")).format(
+            events=fit.events, auc=fit.auc, brier=fit.brier
+        )
         if fit.hosmer_lemeshow:
             hl = fit.hosmer_lemeshow
-            extra += (
-                f"; Hosmer-Lemeshow chi2 {hl['statistic']:.2f}, df {hl['df']:g}, p {hl['p']:.3f}"
-            )
+            extra += "; " + t(
+                gettext_noop("Hosmer-Lemeshow chi2 {statistic:.2f}, df {df:g}, p {p:.3f}")
+            ).format(**hl)
         if fit.clusters:
-            extra += f"; {fit.clusters} countries"
-        lines.append(extra)
+            extra += "; " + t(gettext_noop("{countries} countries")).format(countries=fit.clusters)
+        lines.append("  " + extra)
         from spcomms.analysis.mixed import lines as random_intercept_lines
 
-        lines.extend(random_intercept_lines(fit.random_intercept, label_width))
+        lines.extend(random_intercept_lines(fit.random_intercept, label_width, translate))
     return "\n".join(lines) + "\n"
 
 
@@ -725,7 +797,7 @@ def record_frame(selection: Any) -> tuple[pd.DataFrame, bool]:
     dataset = build(selection)
     frame = frame_of_chunks(dataset.chunks)
     if len(frame) == 0:
-        raise ModelDataError("the record has no case in this selection.")
+        raise ModelDataError(Text(gettext_noop("the record has no case in this selection.")))
     return validate(frame, source="the record"), dataset.synthetic
 
 

@@ -216,6 +216,7 @@ def model_section(*, start: dt.date, end: dt.date, mandate: str | None) -> Model
         record_frame,
         table,
     )
+    from spcomms.analysis.words import translated
     from spcomms.reference.models import Mandate
 
     title = _("Logistic regression of improvement within one year, by regime")
@@ -224,10 +225,12 @@ def model_section(*, start: dt.date, end: dt.date, mandate: str | None) -> Model
         frame, _synthetic = record_frame(Selection(start=start, end=end, mandate=chosen))
     except ModelDataError as failed:
         return ModelSection(
-            title=title, text=_("No model: %(reason)s") % {"reason": failed}, fitted=False
+            title=title,
+            text=_("No model: %(reason)s") % {"reason": translated(failed.args[0], _)},
+            fitted=False,
         )
     empty = missing_covariates(frame)
-    text = table(fit_all(frame))
+    text = table(fit_all(frame), _)
     if empty:
         text += "\n" + _(
             "No value at all for %(names)s: no model can be fitted until these covariates "

@@ -235,3 +235,35 @@ def test_the_json_has_no_nan_and_every_field(frame: pd.DataFrame) -> None:
     assert result["predictors"] == NAMES
     assert {fit["subset"] for fit in result["fits"]} == {"all", "closed", "open"}
     assert result["fits"][0]["status"] == "not fitted"
+
+
+def test_the_table_reads_in_the_readers_language_and_the_json_stays_english(
+    frame: pd.DataFrame,
+) -> None:
+    from django.utils import translation
+
+    without_business = frame.copy()
+    without_business["business"] = 0.0
+    fits = [*model.fit_all(frame, ["all"]), model.fit_subset(without_business, "open")]
+    with translation.override("fr"):
+        french = model.table(fits, translation.gettext)
+    assert "Log-vraisemblance" in french
+    assert "Entreprise impliquée" in french
+    assert "(2) Régimes ouverts : non estimé" not in french  # the colon is the table's own
+    assert "(2) Régimes ouverts: non estimé" in french
+    assert (
+        "le prédicteur business (Entreprise impliquée) n'a pas de variance : chaque ligne vaut 0"
+        in french
+    )
+    assert "Intercept aléatoire par pays" in french
+    assert "Log Likelihood" not in french
+    with translation.override("es"):
+        spanish = model.table(fits, translation.gettext)
+    assert "Log-verosimilitud" in spanish
+    assert "el predictor business (Empresa implicada) no tiene varianza" in spanish
+    english = model.table(fits)
+    assert "Log Likelihood" in english
+    assert "predictor business (Business involved) has no variance: every row is 0" in english
+    assert model.to_json(fits)["fits"][1]["reasons"] == [
+        "predictor business (Business involved) has no variance: every row is 0"
+    ]
