@@ -6,6 +6,7 @@ or the deployment rather than from spcomms code: the test keeps the claim honest
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.utils import timezone
 from spcomms.accounts.models import User
 from tests.accounts.totp import enrol, next_code
 from tests.conftest import PASSWORD
+from tests.intake import walk
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +250,17 @@ def test_every_signed_in_page_offers_signing_out(researcher: User, name: str) ->
     """ASVS V7.4.4: the page header holds the sign-out button on every signed-in page."""
     html = signed_in(researcher).get(reverse(name)).content.decode()
     assert f'method="post" action="{reverse("accounts:logout")}"' in html
+
+
+def test_the_draft_a_source_carries_in_the_page_holds_no_clear_answer(reference: None) -> None:
+    """ASVS V14.3.3: what the browser keeps (the draft in the page) is sealed."""
+    client = Client()
+    first = client.get(walk.FORM)
+    second = walk.post(client, first, **walk.answers_by_step("Zqdraft")[0])
+    assert second.status_code == 200
+    draft = walk.draft_of(second)
+    assert draft != walk.draft_of(first)
+    opened = base64.urlsafe_b64decode(draft.encode() + b"==")
+    for token in (draft.encode(), opened):
+        assert b"Zqdraft" not in token
+        assert b"example.org" not in token
