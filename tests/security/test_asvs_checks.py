@@ -264,3 +264,28 @@ def test_the_draft_a_source_carries_in_the_page_holds_no_clear_answer(reference:
     for token in (draft.encode(), opened):
         assert b"Zqdraft" not in token
         assert b"example.org" not in token
+
+
+def test_an_organisation_opening_an_account_cannot_give_itself_a_staff_role(
+    client: Client, reference: None
+) -> None:
+    """ASVS V15.3.3 (mass assignment): fields the form does not offer are ignored."""
+    answer = client.post(
+        "/submit/account/new/",
+        {
+            "organisation": "Marker Org Mass",
+            "username": "ngo-mass",
+            "password1": "a long enough passphrase 31",
+            "password2": "a long enough passphrase 31",
+            "role": "administrator",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": "1",
+        },
+    )
+    assert answer.status_code == 302
+    user = User.objects.get(username="ngo-mass")
+    assert user.role == "source"
+    assert not user.is_staff
+    assert not user.is_superuser
+    assert not user.groups.exists()
