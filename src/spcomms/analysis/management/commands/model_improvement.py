@@ -84,7 +84,7 @@ class Command(BaseCommand):
         else:
             if synthetic:
                 self.stdout.write(gettext("SYNTHETIC DATA: the demonstration record."))
-            self.stdout.write(table(fits))
+            self.stdout.write(table(fits, gettext))
         if empty:
             self.stderr.write(
                 gettext(
