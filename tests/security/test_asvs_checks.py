@@ -289,3 +289,10 @@ def test_an_organisation_opening_an_account_cannot_give_itself_a_staff_role(
     assert not user.is_staff
     assert not user.is_superuser
     assert not user.groups.exists()
+
+
+def test_passwords_are_stored_with_argon2(researcher: User) -> None:
+    """ASVS V11.4.2: a slow, memory-hard password hash; the password itself is nowhere."""
+    stored = User.objects.get(pk=researcher.pk).password
+    assert stored.startswith("argon2$argon2id$")
+    assert PASSWORD not in stored
