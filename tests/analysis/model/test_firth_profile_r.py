@@ -8,8 +8,6 @@ this comparison runs without R. When Rscript and brglm2 are installed the script
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import numpy as np
 import pytest
 
 from spcomms.analysis import model
+from tests.analysis.model.rlive import live_json, needs_r, rerun
 
 R_FOLDER = Path(__file__).parent.parent / "r"
 PROFILE_ATOL = 1e-8  # measured: about 1e-13
@@ -52,25 +51,9 @@ def test_firth_profile_intervals_agree_with_r() -> None:
     assert business.coef - business.profile_low > 2 * (business.profile_high - business.coef)
 
 
-def _r_with_brglm2() -> bool:
-    if shutil.which("Rscript") is None:
-        return False
-    probe = subprocess.run(
-        ["Rscript", "-e", "library(brglm2)"], capture_output=True, timeout=60, check=False
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _r_with_brglm2(), reason="Rscript with brglm2 is not installed")
+@needs_r("brglm2")
 def test_r_run_live_gives_the_frozen_intervals(tmp_path: Path) -> None:
-    for name in ("firth_profile.R", "separated.csv"):
-        shutil.copy(R_FOLDER / name, tmp_path / name)
-    subprocess.run(
-        ["Rscript", str(tmp_path / "firth_profile.R"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    live = json.loads((tmp_path / "firth_profile.json").read_text())
+    rerun("firth_profile.R", ("separated.csv",), tmp_path)
+    live = live_json(tmp_path, "firth_profile.json")
     for key in ("coef", "profile_low", "profile_high"):
         assert np.allclose(live[key], frozen()[key], rtol=0, atol=1e-9), key

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import subprocess
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from django.core.management import call_command
 from scipy import integrate
 
 from spcomms.analysis import mixed, model
+from tests.analysis.model.rlive import live_json, needs_r, rerun
 
 R_FOLDER = Path(__file__).parent.parent / "r"
 MODEL_FOLDER = Path(__file__).parent
@@ -263,29 +263,13 @@ def test_the_command_shows_it_beside_the_main_model_and_in_json() -> None:
     assert result["country_sd"] == pytest.approx(frozen()["clustered"]["country_sd"], rel=RTOL)
 
 
-def _lme4_missing() -> bool:
-    if shutil.which("Rscript") is None:
-        return True
-    done = subprocess.run(
-        ["Rscript", "-e", "library(lme4)"], capture_output=True, timeout=60, check=False
-    )
-    return done.returncode != 0
-
-
-@pytest.mark.skipif(_lme4_missing(), reason="Rscript or R's lme4 is not installed")
+@needs_r("lme4")
 def test_r_run_live_gives_the_frozen_figures(tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     (tmp_path / "model").mkdir()
-    for name in ("mixed.R", "clustered.csv", "cases.csv"):
-        shutil.copy(R_FOLDER / name, tmp_path / "r" / name)
     shutil.copy(MODEL_FOLDER / "cases.csv", tmp_path / "model" / "cases.csv")
-    subprocess.run(
-        ["Rscript", str(tmp_path / "r" / "mixed.R"), str(tmp_path / "r")],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    live = json.loads((tmp_path / "r" / "mixed.json").read_text())
+    rerun("mixed.R", ("clustered.csv", "cases.csv"), tmp_path / "r")
+    live = live_json(tmp_path / "r", "mixed.json")
     for name, expected in frozen().items():
         if not isinstance(expected, dict):
             continue

@@ -11,8 +11,6 @@ measures.json; the last test reruns the script live when Rscript is installed.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import numpy as np
 import pytest
 
 from spcomms.analysis import model
+from tests.analysis.model.rlive import live_json, needs_r, rerun
 
 R_FOLDER = Path(__file__).parent.parent / "r"
 # Issue 6: log likelihood 1e-9, pseudo-R2 1e-10, the rest 1e-8; stars identical.
@@ -69,17 +68,10 @@ def test_fit_measures_stars_and_effects_agree_with_r(name: str, method: str) -> 
     assert fit.brier == pytest.approx(expected["brier"], abs=ATOL)
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript is not installed")
+@needs_r("sandwich")
 def test_r_run_live_gives_the_frozen_measures(tmp_path: Path) -> None:
-    for name in ("measures.R", "cases.csv", "separated.csv"):
-        shutil.copy(R_FOLDER / name, tmp_path / name)
-    subprocess.run(
-        ["Rscript", str(tmp_path / "measures.R"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    live = json.loads((tmp_path / "measures.json").read_text())
+    rerun("measures.R", ("cases.csv", "separated.csv"), tmp_path)
+    live = live_json(tmp_path, "measures.json")
     for name in ("cases", "separated"):
         expected = frozen(name)
         assert live[name]["terms"] == expected["terms"]

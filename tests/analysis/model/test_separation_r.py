@@ -11,8 +11,6 @@ reruns the script live and checks that R still gives the frozen verdicts.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import pandas as pd
 import pytest
 
 from spcomms.analysis import model
+from tests.analysis.model.rlive import live_json, needs_r, rerun
 
 R_FOLDER = Path(__file__).parent.parent / "r"
 NAMES = [name for name, _ in model.PREDICTORS]
@@ -64,24 +63,7 @@ def test_spcomms_gives_r_verdict_kind_and_directions(name: str) -> None:
     assert found.directions == in_spcomms_names(expected["directions"])
 
 
-def _r_with_lpsolve() -> bool:
-    if shutil.which("Rscript") is None:
-        return False
-    probe = subprocess.run(
-        ["Rscript", "-e", "library(lpSolve)"], capture_output=True, timeout=60, check=False
-    )
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _r_with_lpsolve(), reason="Rscript with lpSolve is not installed")
+@needs_r("lpSolve")
 def test_r_run_live_gives_the_frozen_verdicts(tmp_path: Path) -> None:
-    for name in ("separation.R", "separation_samples.csv"):
-        shutil.copy(R_FOLDER / name, tmp_path / name)
-    subprocess.run(
-        ["Rscript", str(tmp_path / "separation.R"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    live = json.loads((tmp_path / "separation.json").read_text())["samples"]
-    assert live == frozen()
+    rerun("separation.R", ("separation_samples.csv",), tmp_path)
+    assert live_json(tmp_path, "separation.json")["samples"] == frozen()
