@@ -23,6 +23,8 @@ from django.db import connection, models
 # own ``migrate``), SQLite's counters, and SQLite's full-text index, which triggers rebuild
 # from the documents (the tests compare a search instead).
 NOT_RECORDS = ("django_migrations", "sqlite_sequence", "sqlite_stat1")
+# Sessions are left out of backups on purpose (a session's key is the sign-in cookie).
+SESSIONS = "django_session"
 FTS_PREFIX = "publication_fts"
 
 
@@ -32,11 +34,13 @@ def model_tables() -> list[tuple[str, type[models.Model]]]:
         for model in apps.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     ]
-    return sorted((model._meta.db_table, model) for model in chosen)
+    return sorted(
+        (model._meta.db_table, model) for model in chosen if model._meta.db_table != SESSIONS
+    )
 
 
 def is_record_table(name: str) -> bool:
-    return name not in NOT_RECORDS and not name.startswith(FTS_PREFIX)
+    return name not in (*NOT_RECORDS, SESSIONS) and not name.startswith(FTS_PREFIX)
 
 
 def _normal(value: Any, field: models.Field[Any, Any]) -> Any:

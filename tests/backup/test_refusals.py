@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -212,18 +214,24 @@ def test_a_database_that_holds_records_is_refused_without_replace(backup: Backup
     assert _database() == before
 
 
-def test_replace_puts_the_backup_in_place_of_what_the_database_holds(
+def test_replace_puts_the_backup_in_place_of_what_the_database_holds_and_ends_every_session(
     backup: Backup, settings: Settings
 ) -> None:
+    """After a restore a session could name an account that is now someone else's: none
+    survives."""
     before = _database()
     factories.person(name="Marker Person Added Later")
     assert Person.objects.count() == 2
+    session = SessionStore()
+    session["marker"] = 1
+    session.create()
     settings.MEDIA_ROOT = backup.folder / "target-media"
     settings.SPCOMMS_INTAKE_DIR = backup.folder / "target-media" / "intake"
 
     call_command("restore", str(backup.archive), "--replace", stdout=io.StringIO())
 
     assert _database() == before
+    assert not Session.objects.exists()
 
 
 def test_a_backup_of_another_format_version_is_refused(backup: Backup, settings: Settings) -> None:

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.core.management.color import no_style
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -37,9 +38,13 @@ CHUNK = 2000
 INSERT_BATCH = 500
 # Tables that ``migrate`` fills by itself: a fresh database holds them and still counts as empty.
 FILLED_BY_MIGRATE = (ContentType, Permission)
+# Tables left out of every backup and emptied by every restore: a session's key is the
+# sign-in cookie itself, so a backup must not carry live sign-ins, and after a restore a
+# session could name an account that is now someone else's.
+LEFT_OUT = (Session,)
 
 
-def backed_up_models() -> list[type[models.Model]]:
+def all_models() -> list[type[models.Model]]:
     """Every table the ORM manages, the many-to-many tables included, in a stable order."""
     chosen = [
         model
@@ -47,6 +52,11 @@ def backed_up_models() -> list[type[models.Model]]:
         if model._meta.managed and not model._meta.proxy and not model._meta.swapped
     ]
     return sorted(chosen, key=lambda model: model._meta.label_lower)
+
+
+def backed_up_models() -> list[type[models.Model]]:
+    """Every table a backup holds: all of them but those ``LEFT_OUT``."""
+    return [model for model in all_models() if model not in LEFT_OUT]
 
 
 def model_by_label(label: str) -> type[models.Model] | None:
@@ -192,9 +202,9 @@ def _decoder(column: models.Field[Any, Any], connection: BaseDatabaseWrapper) ->
 
 
 def empty_tables(connection: BaseDatabaseWrapper) -> None:
-    """Delete every row of every table (``TRUNCATE`` on PostgreSQL), inside the caller's
-    transaction."""
-    tables = [model._meta.db_table for model in backed_up_models()]
+    """Delete every row of every table, those left out of backups included (``TRUNCATE``
+    on PostgreSQL), inside the caller's transaction."""
+    tables = [model._meta.db_table for model in all_models()]
     postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         if postgresql:
@@ -249,7 +259,8 @@ def load(connection: BaseDatabaseWrapper, lines: Iterable[bytes]) -> dict[str, i
 
 
 def holds_records(connection: BaseDatabaseWrapper) -> list[str]:
-    """The tables that hold rows, leaving out those ``migrate`` fills by itself."""
+    """The tables that hold rows, leaving out those ``migrate`` fills by itself (and the
+    sessions, which a restore ends anyway)."""
     return [
         model._meta.label_lower
         for model in backed_up_models()
