@@ -8,6 +8,7 @@ true model. No real case, person or country-year is in them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,13 +34,27 @@ CONSTANT = -1.36
 COUNTRIES = ["AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH", "III", "JJJ", "KKK", "LLL"]
 
 
-def cases(n: int, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    country = rng.choice(COUNTRIES, size=n)
-    # Country-level covariates, one value per invented country.
-    polity = dict(zip(COUNTRIES, rng.integers(-10, 11, len(COUNTRIES)), strict=True))
-    fragility = dict(zip(COUNTRIES, rng.integers(0, 25, len(COUNTRIES)), strict=True))
-    aid = dict(zip(COUNTRIES, np.round(rng.gamma(1.5, 2.0, len(COUNTRIES)), 2), strict=True))
+def _countries(
+    rng: np.random.Generator, codes: list[str], n: int
+) -> tuple[np.ndarray, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Each case's country, and the country-level covariates, one value per invented country."""
+    country = rng.choice(codes, size=n)
+    polity = dict(zip(codes, rng.integers(-10, 11, len(codes)), strict=True))
+    fragility = dict(zip(codes, rng.integers(0, 25, len(codes)), strict=True))
+    aid = dict(zip(codes, np.round(rng.gamma(1.5, 2.0, len(codes)), 2), strict=True))
+    return country, polity, fragility, aid
+
+
+def _cases(
+    rng: np.random.Generator,
+    country: np.ndarray,
+    covariates: tuple[dict[str, Any], dict[str, Any], dict[str, Any]],
+    offset: np.ndarray | float = 0.0,
+) -> pd.DataFrame:
+    """The cases of ``country`` with their own variables drawn, and the outcome drawn from
+    Table 1's model (plus ``offset``, a country's own intercept)."""
+    polity, fragility, aid = covariates
+    n = len(country)
     frame = pd.DataFrame(
         {
             "person_key": [f"p{i:04d}" for i in range(n)],
@@ -60,11 +75,17 @@ def cases(n: int, seed: int) -> pd.DataFrame:
             "female_trans": rng.binomial(1, 0.35, n),
         }
     )
-    eta = CONSTANT + sum(frame[name] * beta for name, beta in TRUE.items())
+    eta = CONSTANT + sum(frame[name] * beta for name, beta in TRUE.items()) + offset
     frame.insert(1, "improved", rng.binomial(1, 1.0 / (1.0 + np.exp(-eta))))
     frame.insert(2, "regime", np.where(frame["cy_polity"] < 0, 1, 2))
     frame.loc[frame["cy_polity"] == 0, "regime"] = 3
     return frame
+
+
+def cases(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    country, *covariates = _countries(rng, COUNTRIES, n)
+    return _cases(rng, country, (covariates[0], covariates[1], covariates[2]))
 
 
 def separated(n: int, seed: int) -> pd.DataFrame:
@@ -79,37 +100,10 @@ def clustered(n: int, seed: int, countries: int = 36, sd: float = 0.8) -> pd.Dat
     the fixture of the random-intercept model (tests/analysis/r/mixed.R)."""
     rng = np.random.default_rng(seed)
     codes = [f"Q{i:02d}" for i in range(1, countries + 1)]
-    country = rng.choice(codes, size=n)
-    polity = dict(zip(codes, rng.integers(-10, 11, countries), strict=True))
-    fragility = dict(zip(codes, rng.integers(0, 25, countries), strict=True))
-    aid = dict(zip(codes, np.round(rng.gamma(1.5, 2.0, countries), 2), strict=True))
+    country, polity, fragility, aid = _countries(rng, codes, n)
     effect = dict(zip(codes, rng.normal(0.0, sd, countries), strict=True))
-    frame = pd.DataFrame(
-        {
-            "person_key": [f"p{i:04d}" for i in range(n)],
-            "country": country,
-            "cy_polity": [float(polity[c]) for c in country],
-            "cy_fragility": [float(fragility[c]) for c in country],
-            "upr_1y": rng.binomial(1, 0.3, n),
-            "cy_aid_dependency": [aid[c] for c in country],
-            "reply": rng.binomial(1, 0.5, n),
-            "n_mentions": 1 + rng.poisson(0.8, n),
-            "business": rng.binomial(1, 0.06, n),
-            "v_arbitrary_detention": rng.binomial(1, 0.45, n),
-            "v_torture": rng.binomial(1, 0.15, n),
-            "v_conviction": rng.binomial(1, 0.15, n),
-            "v_disciplinary_measures": rng.binomial(1, 0.04, n),
-            "v_administrative_harassment": rng.binomial(1, 0.05, n),
-            "minority": rng.binomial(1, 0.3, n),
-            "female_trans": rng.binomial(1, 0.35, n),
-        }
-    )
-    eta = CONSTANT + sum(frame[name] * beta for name, beta in TRUE.items())
-    eta = eta + np.array([effect[c] for c in country])
-    frame.insert(1, "improved", rng.binomial(1, 1.0 / (1.0 + np.exp(-eta))))
-    frame.insert(2, "regime", np.where(frame["cy_polity"] < 0, 1, 2))
-    frame.loc[frame["cy_polity"] == 0, "regime"] = 3
-    return frame
+    offset = np.array([effect[c] for c in country])
+    return _cases(rng, country, (polity, fragility, aid), offset)
 
 
 def main() -> None:
