@@ -16,15 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import hypothesis
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -80,7 +80,7 @@ class Findings:
     by_kind: dict[tuple[str, str], int] = field(default_factory=dict)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def send(self, case: schemathesis.Case, **kwargs: Any) -> None:
+    def send(self, case: schemathesis.Case[Any], **kwargs: Any) -> None:
         self.sent += 1
         meta = case.meta
         kind = f"{meta.phase.name.value} {meta.generation.mode.value}" if meta else "explicit"
@@ -152,19 +152,26 @@ def public_record(reference: None, secretariat_officer: User) -> PublicRecord:
 
 
 @pytest.fixture
-def app() -> Iterator[WSGIHandler]:
+def app() -> Iterator[WSGIApplication]:
     """Django's WSGI application, keeping the test's database connection open between
-    requests (a server closes it after each one, which would end the test's transaction)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
+    requests: a server closes it after each one, which would end the test's transaction.
+    Django's test client connects that handler again after each of its requests, so it is
+    taken off before every request."""
+    handler = get_wsgi_application()
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        return handler(environ, start_response)
+
     try:
-        yield get_wsgi_application()
+        yield application
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
-def committed_schema(app: WSGIHandler) -> Any:
+def committed_schema(app: WSGIApplication) -> Any:
     config = schemathesis.Config.from_dict({"generation": {"mode": "all", "deterministic": True}})
     schema = schemathesis.openapi.from_path(SCHEMA_FILE, config=config)
     schema.app = app
@@ -172,11 +179,11 @@ def committed_schema(app: WSGIHandler) -> Any:
 
 
 def hypothesis_run(
-    schema: Any, operation: Any, scenario: Callable[[schemathesis.Case], None], examples: int
+    schema: Any, operation: Any, scenario: Callable[[schemathesis.Case[Any]], None], examples: int
 ) -> Callable[[], None]:
     """The boundary cases of schemathesis's coverage phase, then ``examples`` generated
     requests, valid and invalid, for one operation; derandomised, never shrunk."""
-    return create_test(  # type: ignore[no-any-return]  # builds a Hypothesis test
+    return create_test(
         operation=operation,
         test_func=scenario,
         config=HypothesisTestConfig(
@@ -195,7 +202,7 @@ def hypothesis_run(
 
 
 def test_an_attacker_fuzzing_the_api_gets_no_server_error_and_no_answer_outside_the_schema(
-    public_record: PublicRecord, app: WSGIHandler
+    public_record: PublicRecord, app: WSGIApplication
 ) -> None:
     schema = committed_schema(app)
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -211,7 +218,7 @@ def test_an_attacker_fuzzing_the_api_gets_no_server_error_and_no_answer_outside_
 
 
 def test_every_published_record_answers_within_the_schema_in_every_language(
-    public_record: PublicRecord, app: WSGIHandler, client: Client
+    public_record: PublicRecord, app: WSGIApplication, client: Client
 ) -> None:
     schema = committed_schema(app)
     findings = Findings()
