@@ -33,6 +33,7 @@ import random
 import re
 import unicodedata
 import urllib.parse
+import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -283,9 +284,9 @@ class _Merges:
         self.parent[self.find(first)] = self.find(second)
 
 
-def build_world(
-    rng: random.Random, actor: User, work: Path
-) -> World:  # one seeded script, read top to bottom
+def build_world(rng: random.Random, actor: User) -> World:
+    """The seeded world, one script read top to bottom; ``World`` keeps what the oracle
+    needs: each person's public naming after merges, and who is named where."""
     world = World()
     combos = consent_combinations()
     countries = {c.iso3: c for c in Country.objects.filter(iso3__in=COUNTRIES)}
@@ -415,7 +416,7 @@ def build_world(
         return name_cache[number]
 
     # Communications in every public state, each naming a few persons.
-    count = max(40, PERSONS // 12)
+    count = max(40, PERSONS // 20)
     states: list[str] = []
     for position in range(count):
         roll = rng.random()
@@ -619,8 +620,9 @@ def build_world(
     return world
 
 
-def placeholder_for(key: object) -> str:
-    return f"[[person:{getattr(key, 'hex', key)}]]"
+def placeholder_for(key: uuid.UUID) -> str:
+    """``letters.placeholder`` from the key alone, for persons inserted in bulk."""
+    return f"[[person:{key.hex}]]"
 
 
 # Collecting every public output ---------------------------------------------------------
@@ -823,7 +825,7 @@ def collected(
         actor = User.objects.create(
             username="consent-officer", role=Role.SECRETARIAT, is_staff=True
         )
-        world = build_world(random.Random(SEED), actor, work)  # noqa: S311  # a seeded test world
+        world = build_world(random.Random(SEED), actor)  # noqa: S311  # a seeded test world
         outputs = Outputs()
         client = Client()
         with _capturing_pdf_html(outputs):
