@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from spcomms.accounts.models import User
 from tests.accounts.totp import enrol, next_code
 from tests.conftest import PASSWORD
-from tests.intake import walk
+from tests.intake import triage, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +297,51 @@ def test_passwords_are_stored_with_argon2(researcher: User) -> None:
     stored = User.objects.get(pk=researcher.pk).password
     assert stored.startswith("argon2$argon2id$")
     assert PASSWORD not in stored
+
+
+@pytest.mark.parametrize(
+    "name", ['evil"; filename="run.exe', "line\r\nSet-Cookie: zq=1", "rapport été.pdf"]
+)
+def test_a_hostile_file_name_cannot_break_the_download_header(
+    secretariat_officer: User, name: str
+) -> None:
+    """ASVS V5.4.2: the name a source gave is encoded (RFC 6266), whatever it holds."""
+    receipt = triage.submit(marker="Zqname", with_file=True)
+    attachment = receipt.submission.attachments.get()
+    attachment.filename = name
+    attachment.save()
+    client = triage.client_for(secretariat_officer)
+    url = triage.detail_url(receipt.submission, f"files/{attachment.public_id}")
+    answer = client.get(url)
+    assert answer.status_code == 200
+    disposition = answer["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "\r" not in disposition
+    assert "\n" not in disposition
+    assert "zq" not in answer.cookies
+    assert 'filename="run.exe' not in disposition
+
+
+@pytest.mark.urls("tests.web.failing_urls")
+def test_an_unexpected_error_is_logged_with_its_trace_and_never_shown(client: Client) -> None:
+    """ASVS V16.3.4, V16.5.1: the error log gets the trace; the visitor gets a plain page."""
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("django.request")
+    handler = Keep(level=logging.ERROR)
+    logger.addHandler(handler)
+    client.raise_request_exception = False
+    try:
+        answer = client.get("/broken/?q=zqsearchterm")
+    finally:
+        logger.removeHandler(handler)
+    assert answer.status_code == 500
+    assert b"a bug" not in answer.content
+    assert b"Traceback" not in answer.content
+    assert [record.levelno for record in records] == [logging.ERROR]
+    assert records[0].exc_info is not None
+    assert "zqsearchterm" not in records[0].getMessage()  # the path only, not the query
