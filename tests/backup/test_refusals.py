@@ -323,6 +323,8 @@ def test_a_file_that_is_not_a_backup_is_refused(backup: Backup) -> None:
         ("keys-beside", "must not be the folder of the backup"),
         ("inside-media", "lies inside"),
         ("missing-folder", "does not exist"),
+        ("keys-over-other-keys", "already holds another key"),
+        ("keys-into-key-folder", "is the key folder itself"),
     ],
 )
 def test_a_backup_refuses_to_overwrite_to_keep_keys_beside_it_or_to_write_into_the_media(
@@ -330,18 +332,26 @@ def test_a_backup_refuses_to_overwrite_to_keep_keys_beside_it_or_to_write_into_t
 ) -> None:
     folder = backup.folder
     media = Path(settings.MEDIA_ROOT)
+    other_keys = folder / "other-keys"
+    other_keys.mkdir()
+    (other_keys / "master.key").write_bytes(b"another instance's key\n")
     arguments = {
         "existing": ["--out", str(backup.archive)],
         "keys-beside": ["--out", str(folder / "b.tar"), "--keys-out", str(folder)],
         "inside-media": ["--out", str(media / "b.tar")],
         "missing-folder": ["--out", str(folder / "nowhere" / "b.tar")],
-    }[where]
+        "keys-over-other-keys": ["--out", str(folder / "b.tar"), "--keys-out", str(other_keys)],
+        "keys-into-key-folder": [
+            "--out", str(folder / "b.tar"), "--keys-out", str(settings.SPCOMMS_KEY_DIR),
+        ],
+    }[where]  # fmt: skip
     kept = backup.archive.read_bytes()
 
     assert expected in _refused("backup", *arguments)
     assert backup.archive.read_bytes() == kept
     assert not (folder / "b.tar").exists()
     assert not (media / "b.tar").exists()
+    assert (other_keys / "master.key").read_bytes() == b"another instance's key\n"
 
 
 def test_the_console_refuses_a_damaged_backup_with_status_2_and_no_traceback(
