@@ -15,44 +15,15 @@ from spcomms.accounts.models import User
 from spcomms.core.headers import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
-
-# Settings must say SECURE_REFERRER_POLICY = "same-origin".
-REFERRER_POLICY_REASON = (
-    "Under Referrer-Policy no-referrer, browsers send `Origin: null` with every form POST "
-    "(Fetch standard) and Django's CSRF check refuses it: nobody can sign in, sign out or "
-    "change the language. same-origin still sends nothing to any other site."
+# The rules live with the authorization crawl, which applies them to every response.
+from tests.security.headers import (
+    REFERRER_POLICY_REASON,
+    assert_safe_headers,
 )
 
+pytestmark = pytest.mark.django_db
+
 PERSONAS = ["secretariat_officer", "administrator", "mandate_holder", "researcher"]
-
-
-def csp_directives(header: str) -> dict[str, list[str]]:
-    directives: dict[str, list[str]] = {}
-    for part in header.split(";"):
-        name, *values = part.split()
-        directives[name] = values
-    return directives
-
-
-def assert_safe_headers(response: HttpResponseBase) -> None:
-    headers = response.headers
-    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    csp = csp_directives(headers["Content-Security-Policy"])
-    assert csp["default-src"] == ["'self'"]
-    assert csp["script-src"] == ["'self'"]
-    assert csp["frame-ancestors"] == ["'none'"]
-    assert csp["object-src"] == ["'none'"]
-    for values in csp.values():
-        assert "'unsafe-inline'" not in values
-        assert "'unsafe-eval'" not in values
-        assert not [value for value in values if "//" in value or value == "*"]
-    assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "same-origin", REFERRER_POLICY_REASON
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert "Server" not in headers
-    assert "X-Powered-By" not in headers
 
 
 @pytest.mark.parametrize(
