@@ -805,11 +805,26 @@ def collect_research(outputs: Outputs) -> None:
         outputs.nameless.append((link, _text(response)))
 
 
+def collect_searches(client: Client, world: World) -> dict[int, int]:
+    """How many communications a public search for one word of a person's name finds, for
+    a sample of persons named in published communications, hidden or not."""
+    sample = sorted(world.published_named)[:: max(1, len(world.published_named) // 120)]
+    found = {}
+    for number in sample:
+        (prefix, suffix), _family = SCRIPTS[world.script[number]]
+        word = f"{prefix}{number:0{DIGITS}d}{suffix}"
+        response = client.get("/api/v1/communications", {"q": word})
+        assert response.status_code == 200
+        found[number] = response.json()["count"]
+    return found
+
+
 @dataclass
 class Collected:
     world: World
     outputs: Outputs
     visited: set[str]
+    searches: dict[int, int]
 
 
 @pytest.fixture(scope="module")
@@ -833,10 +848,11 @@ def collected(
         collect_api(client, outputs, world)
         collect_commands(outputs, work)
         collect_research(outputs)
+        searches = collect_searches(client, world)
         transaction.set_rollback(True)
     mirror._current = None
     cache.clear()
-    return Collected(world, outputs, visited)
+    return Collected(world, outputs, visited, searches)
 
 
 def _leaks(texts: list[tuple[str, str]], allowed: set[int], naming: dict[int, str]) -> list[str]:
@@ -904,6 +920,18 @@ def test_every_name_consented_to_in_full_is_published_so_the_check_can_fail(
     for _label, text in outputs.report_pdf_html:
         in_pdf_html |= markers_in(text).persons
     assert in_pdf_html == allowed
+
+
+def test_a_public_search_for_a_hidden_name_finds_nothing_and_for_a_published_one_finds_it(
+    collected: Collected,
+) -> None:
+    world, searches = collected.world, collected.searches
+    hidden = {n: count for n, count in searches.items() if world.naming[n] != PublicNaming.FULL}
+    shown = {n: count for n, count in searches.items() if world.naming[n] == PublicNaming.FULL}
+    assert hidden
+    assert shown
+    assert {n: count for n, count in hidden.items() if count} == {}
+    assert {n: count for n, count in shown.items() if count == 0} == {}
 
 
 def test_the_reprisals_export_names_only_persons_who_consented_to_public_naming(
