@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
+from django.contrib.auth.models import Group
 from django.db import models
 from django.test import Client
 from django.utils import timezone
@@ -28,10 +29,18 @@ from django.utils import timezone
 from spcomms.accounts.models import Role, SourceOrganisation, User
 from spcomms.accounts.signin import LAST_SEEN, SECOND_FACTOR, SIGNED_IN_AT
 from spcomms.cases.models import CaseFilePerson
-from spcomms.cases.services import person_merge
-from spcomms.communications.models import Communication, CommunicationPerson, Reply
+from spcomms.cases.services import person_mark_distinct, person_merge
+from spcomms.communications.models import (
+    Communication,
+    CommunicationPerson,
+    NonStateActor,
+    NonStateKind,
+    Reply,
+)
+from spcomms.covariates.models import Variable
 from spcomms.intake.models import Submission, SubmissionAttachment
-from spcomms.intake.services import decision_open_case_file
+from spcomms.intake.reply_comments import reply_comment_add
+from spcomms.intake.services import decision_open_case_file, staff_message_send
 from spcomms.intake.views import STATUS_COOKIE
 from spcomms.publication.records import reference_slug
 from spcomms.publication.reports import reported_sessions
@@ -246,6 +255,14 @@ def build_world() -> World:
         "report_year": session.year,
         "report_session": session.session,
     }
+    # One row for each model the admin lists that the objects above leave empty.
+    Group.objects.create(name="Crawl group")
+    person_mark_distinct(actor=officer, first=first, second=factories.person(name="Crawl Person 3"))
+    staff_message_send(actor=officer, submission=by_code.submission, body="Crawl message")
+    reply_comment_add(submission=by_code.submission, reply=code_reply, body="Crawl comment")
+    NonStateActor.objects.create(name="Crawl company", kind=NonStateKind.values[0])
+    Variable.objects.create(code="crawl-variable", label="Crawl variable")
+
     world = World(users, clients, code_client.cookies[STATUS_COOKIE].value, ids)
     for role in SIGNED_IN:
         world.session_cookies[role] = clients[role].cookies[settings.SESSION_COOKIE_NAME].value
