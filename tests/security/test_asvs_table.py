@@ -2,7 +2,8 @@
 
 It fails when a level 1 or 2 requirement is missing, listed twice or out of order, when a
 status is not one of the four, when a "met" or "partly" row cites no test, when a cited
-test no longer exists, or when the summary's counts disagree with the rows.
+test no longer exists, or when the summary's counts or its short list of what is not met
+disagree with the rows.
 """
 
 from __future__ import annotations
@@ -141,6 +142,17 @@ def problems(text: str, ids: list[str]) -> list[str]:
             problem = citation_problem(path, node or None)
             if problem:
                 found.append(f"{row.id}: {problem}")
+    in_short = re.search(r"^Not met, in short:(.*?)(?:\n\n|\Z)", section(text), re.M | re.S)
+    if in_short is None:
+        found.append("no short list of what is not met")
+    else:
+        named = set(re.findall(r"V\d+\.\d+\.\d+", in_short.group(1)))
+        not_met = {row.id for row in rows if row.status == "not met"}
+        if named != not_met:
+            found.append(
+                f"the short list names {sorted(named - not_met)} wrongly "
+                f"and leaves out {sorted(not_met - named)}"
+            )
     summary = SUMMARY.search(section(text))
     if summary is None:
         found.append("no summary line of counts")
@@ -161,6 +173,8 @@ TABLE = """
 ## OWASP ASVS 5.0 level 2
 
 **Summary**: 2 met, 1 partly met, 1 not met, 1 not applicable (5 requirements).
+
+Not met, in short: the reason (V1.2.2).
 
 | ID | what it asks (our words) | status | shown by / reason |
 |---|---|---|---|
@@ -241,3 +255,10 @@ def test_the_check_finds_a_summary_that_disagrees_and_a_long_description() -> No
     found = problems(broken, IDS)
     assert "V1.1.1: more than 12 words in the second column" in found
     assert any(line.startswith("the summary says") for line in found)
+
+
+def test_the_check_finds_a_short_list_that_disagrees_with_the_rows() -> None:
+    broken = TABLE.replace("the reason (V1.2.2)", "the reason (V1.2.3)")
+    assert problems(broken, IDS) == [
+        "the short list names ['V1.2.3'] wrongly and leaves out ['V1.2.2']"
+    ]
