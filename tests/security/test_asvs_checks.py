@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spcomms.accounts.models import User
+from spcomms.core.crypto import new_key
+from spcomms.encryption import load_keyring
 from tests.accounts.totp import enrol, next_code
 from tests.conftest import PASSWORD
 from tests.intake import triage, walk
@@ -345,3 +347,14 @@ def test_an_unexpected_error_is_logged_with_its_trace_and_never_shown(client: Cl
     assert [record.levelno for record in records] == [logging.ERROR]
     assert records[0].exc_info is not None
     assert "zqsearchterm" not in records[0].getMessage()  # the path only, not the query
+
+
+def test_sealing_uses_256_bit_keys_and_a_fresh_nonce_each_time(tmp_path: Path) -> None:
+    """ASVS V11.2.3, V11.3.2: AES-256-GCM; the same value sealed twice never looks the same."""
+    ring = load_keyring(tmp_path / "keys")
+    assert len(ring.current) == 32
+    assert len(new_key()) == 32
+    first = ring.seal("the same name", context="c")
+    second = ring.seal("the same name", context="c")
+    assert first != second
+    assert ring.open(first, context="c") == ring.open(second, context="c") == "the same name"
