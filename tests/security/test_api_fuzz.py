@@ -280,3 +280,14 @@ def test_a_nul_byte_or_a_malformed_code_gets_a_clear_answer_not_a_server_error(
         assert [facet["name"] for facet in body] == [facet.value for facet in Facet]
     else:
         assert (body["count"], body["items"]) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/states/col/", 200), ("/states/C%00L/", 404), ("/states/%00/", 404), ("/states/COLX/", 404)],
+)
+def test_the_state_page_reads_a_nul_byte_or_a_malformed_code_as_no_state_not_a_500(
+    client: Client, reference: None, path: str, status: int
+) -> None:
+    """Found with the API's: the page read the same code the same way."""
+    assert client.get(path).status_code == status

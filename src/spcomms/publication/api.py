@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -32,7 +31,7 @@ from spcomms.publication.labels import facet_labels
 from spcomms.publication.mirror import find
 from spcomms.publication.models import Facet
 from spcomms.publication.records import public_communication, public_communications
-from spcomms.publication.views import search_params
+from spcomms.publication.views import ISO3, search_params
 from spcomms.publication.visit_schemas import (
     StandingInvitationOut,
     VisitFiguresOut,
@@ -44,7 +43,6 @@ from spcomms.reprisals.api import router as reprisals_router
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
-ISO3 = re.compile(r"[A-Za-z]{3}")
 FACET_HELP = "Repeat to choose several values of one facet (any of them); facets combine."
 
 api = NinjaAPI(
@@ -232,9 +230,7 @@ def states_detail(request: HttpRequest, iso3: str) -> dict[str, Any]:
     invitations, and the visit requests of the mandates with their history, links and
     recommendations counted by follow-up status, compared with all States. ``iso3`` is
     the ISO 3166-1 alpha-3 code."""
-    # Only three letters can be a code; anything else (a NUL byte, which PostgreSQL
-    # refuses in a query, included) is a State that does not exist.
-    code = iso3.upper() if ISO3.fullmatch(iso3) else None
+    code = iso3.upper() if ISO3.fullmatch(iso3) else None  # as the State's page reads it
     country = Country.objects.filter(iso3=code).first() if code else None
     if country is None:
         raise HttpError(404, _("There is no State with this code."))

@@ -3,6 +3,7 @@ public records, and aggregate counts; each brings the index up to date first."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -27,6 +28,9 @@ from spcomms.reprisals.public import state_reprisal_years
 from spcomms.visits.public import mandate_visits
 
 PAGE_SIZE = 20
+# A State's code in an address: three letters, any case. Anything else (a NUL byte, which
+# PostgreSQL refuses in a query, included) is a State that does not exist.
+ISO3 = re.compile(r"[A-Za-z]{3}")
 FACET_SHOWN = 12  # values of a facet listed until the visitor asks for all
 SORTS = {"newest": ("-sent_on", "-pk"), "oldest": ("sent_on", "pk")}
 
@@ -211,7 +215,9 @@ def _reply_rows(summaries: list[Summary]) -> list[tuple[str, list[int | None]]]:
 
 
 def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    country = get_object_or_404(Country, iso3=iso3.upper()[:3])
+    if not ISO3.fullmatch(iso3):
+        raise Http404
+    country = get_object_or_404(Country, iso3=iso3.upper())
     figures = state_figures(country)
     return render(
         request,
