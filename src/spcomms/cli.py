@@ -33,6 +33,19 @@ def demo_environment(environ: MutableMapping[str, str]) -> None:
         environ["DATABASE_URL"] = f"sqlite:///{var_dir.resolve() / 'demo.sqlite3'}"
 
 
+def database_refusal(error: Exception) -> str:
+    """What to tell the operator when the database refuses a command: the first line of its
+    message (the lines after it may quote values) and, for a missing table, what to run."""
+    first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    message = f"spcomms: the database refused: {first}\n"
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
+        message += (
+            "spcomms: the database lacks spcomms' tables; run `spcomms migrate` to create or "
+            "update them, then run the command again.\n"
+        )
+    return message
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spcomms.settings")
     from django.core.management import execute_from_command_line
@@ -49,7 +62,13 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigurationError as error:
         sys.stderr.write(f"spcomms: configuration error: {error}\n")
         raise SystemExit(2) from None
-    execute_from_command_line(["spcomms", *resolve(args)])
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(["spcomms", *resolve(args)])
+    except DatabaseError as error:
+        sys.stderr.write(database_refusal(error))
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -52,6 +52,37 @@ def test_an_unknown_command_fails_without_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "replies", "--from", "2015-01-01", "--to", "2015-12-31"],
+        ["reference", "load"],
+        ["persons", "duplicates"],
+    ],
+)
+def test_a_command_on_a_database_never_migrated_says_to_migrate_without_a_traceback(
+    tmp_path: Path, args: list[str]
+) -> None:
+    result = run_spcomms(tmp_path, *args)
+    assert result.returncode == 1
+    assert "spcomms: the database refused: no such table: " in result.stderr
+    assert "run `spcomms migrate`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_refusal_shows_only_its_first_line() -> None:
+    from django.db import IntegrityError
+
+    from spcomms.cli import database_refusal
+
+    refusal = IntegrityError(
+        'duplicate key value violates unique constraint "x"\nDETAIL: Key (name)=(secret).'
+    )
+    assert database_refusal(refusal) == (
+        'spcomms: the database refused: duplicate key value violates unique constraint "x"\n'
+    )
+
+
 @pytest.mark.parametrize("args", [["reference", "load"]])
 def test_a_fresh_instance_migrates_and_loads_reference_data(
     tmp_path: Path, args: list[str]
