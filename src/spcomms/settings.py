@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# One-time notices ("Your authenticator app is set up") travel in Django's signed cookie, named
+# `__Host-messages` under TLS like the other cookies (spcomms.core.messages).
+MESSAGE_STORAGE = "spcomms.core.messages.PrefixedFallbackStorage"
+
 ROOT_URLCONF = "spcomms.urls"
 WSGI_APPLICATION = "spcomms.wsgi.application"
 
@@ -244,6 +248,13 @@ if TLS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    # A `__Host-` name makes browsers refuse the cookie unless it is Secure, for the whole site
+    # (Path=/) and for this host only (no Domain): no other host or plain-HTTP page can plant or
+    # overwrite it (RFC 6265bis, cookie prefixes). The source's status cookie, limited to
+    # /submit/, takes the `__Secure-` prefix instead (spcomms.intake.views.status_cookie_name).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_SSL_REDIRECT = env_bool("SPCOMMS_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SPCOMMS_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -473,3 +473,25 @@ def test_the_admin_site_shows_no_sealed_value_of_a_submission(
         assert page.status_code == 200
         assert "Zadm" not in page.content.decode()
     assert client.post(f"/admin/intake/submission/{submission.pk}/delete/").status_code == 403
+
+
+def test_under_tls_the_status_cookie_takes_the_secure_prefix_and_a_plain_one_opens_nothing(
+    reference: None, settings: Settings
+) -> None:
+    client = Client()
+    code = walk.code_of(walk.submit(client))
+    settings.SESSION_COOKIE_SECURE = True
+    page = _open_status(client, code)
+    assert page.status_code == 200
+    assert STATUS_COOKIE not in page.cookies
+    cookie = page.cookies[f"__Secure-{STATUS_COOKIE}"]
+    assert cookie["secure"] is True
+    assert cookie["path"] == "/submit/"
+    assert 'data-testid="status"' in client.get("/submit/status/open/").content.decode()
+    # A cookie planted under the unprefixed name (by a plain-HTTP page or another host) is not
+    # the status cookie: it opens nothing, and the page asks for the code again.
+    planted = Client()
+    planted.cookies[STATUS_COOKIE] = cookie.value
+    asked = planted.get("/submit/status/open/").content.decode()
+    assert 'data-testid="status"' not in asked
+    assert "Your status page has closed. Enter your code again to open it." in asked

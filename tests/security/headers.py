@@ -83,7 +83,8 @@ def header_problems(response: HttpResponseBase, *, tls: bool = False) -> list[st
 
 def cookie_problems(response: HttpResponseBase, *, tls: bool) -> list[str]:
     """Every cookie the response sets is out of reach of scripts, sent to this site only
-    (SameSite), and Secure under TLS. A deleted cookie (empty, expired) is no exposure."""
+    (SameSite), and under TLS Secure with a `__Host-` or `__Secure-` name (a `__Host-` cookie for
+    the whole site and this host only). A deleted cookie (empty, expired) is no exposure."""
     problems: list[str] = []
     for name, morsel in response.cookies.items():
         if morsel.value == "" and morsel["max-age"] == 0:
@@ -94,6 +95,10 @@ def cookie_problems(response: HttpResponseBase, *, tls: bool) -> list[str]:
             problems.append(f"cookie {name} has SameSite {morsel['samesite']!r}")
         if tls and morsel["secure"] is not True:
             problems.append(f"cookie {name} is not Secure under TLS")
+        if tls and not name.startswith(("__Host-", "__Secure-")):
+            problems.append(f"cookie {name} has no __Host- or __Secure- prefix under TLS")
+        if name.startswith("__Host-") and (morsel["path"] != "/" or morsel["domain"]):
+            problems.append(f"cookie {name} breaks its __Host- prefix (path or domain)")
     return problems
 
 

@@ -41,7 +41,7 @@ from spcomms.covariates.models import Variable
 from spcomms.intake.models import Submission, SubmissionAttachment
 from spcomms.intake.reply_comments import reply_comment_add
 from spcomms.intake.services import decision_open_case_file, staff_message_send
-from spcomms.intake.views import STATUS_COOKIE
+from spcomms.intake.views import STATUS_COOKIE, status_cookie_name
 from spcomms.publication.records import reference_slug
 from spcomms.publication.reports import reported_sessions
 from spcomms.reference.models import Country, Mandate
@@ -108,8 +108,9 @@ class World:
         if role in self.session_cookies:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.session_cookies[role]
         if role == CODE:
-            client.cookies[STATUS_COOKIE] = self.status_cookie
-            client.cookies[STATUS_COOKIE]["path"] = "/submit/"
+            # Named as the settings in force name it (`__Secure-` under TLS).
+            client.cookies[status_cookie_name()] = self.status_cookie
+            client.cookies[status_cookie_name()]["path"] = "/submit/"
         return client
 
 

@@ -36,7 +36,12 @@ from spcomms.communications.models import Communication, Reply, ReplyComment
 from spcomms.intake.forms import StatusCodeForm
 from spcomms.intake.models import Submission
 from spcomms.intake.services import MAX_TEXT, NotAllowed, SubmissionInvalid
-from spcomms.intake.views import STATUS_COOKIE, status_kept, status_page_url, status_submission
+from spcomms.intake.views import (
+    status_cookie_name,
+    status_kept,
+    status_page_url,
+    status_submission,
+)
 from spcomms.publication.records import reference_slug
 
 
@@ -147,7 +152,7 @@ def status_closed(request: HttpRequest) -> HttpResponse:
         },
         status=403 if request.method == "POST" else 200,
     )
-    response.delete_cookie(STATUS_COOKIE, path=reverse("intake:start"))
+    response.delete_cookie(status_cookie_name(), path=reverse("intake:start"))
     return response
 
 

@@ -445,7 +445,7 @@ def status_submission(
         account = source_account_of(request)
         return source_submission(account=account, public_id=public_id) if account else None
     opened = token_open(
-        request.COOKIES.get(STATUS_COOKIE, ""),
+        request.COOKIES.get(status_cookie_name(), ""),
         purpose=STATUS,
         max_age=settings.SPCOMMS_INTAKE_STATUS_SECONDS,
     )
@@ -454,10 +454,18 @@ def status_submission(
     return Submission.objects.filter(public_id=opened["s"]).first()
 
 
+def status_cookie_name() -> str:
+    """The status cookie's name: under TLS with the `__Secure-` prefix, so that browsers keep
+    it only when it was set over HTTPS with the Secure flag (its path is /submit/, which
+    `__Host-` would not allow)."""
+    secure = bool(getattr(settings, "SESSION_COOKIE_SECURE", False))
+    return f"__Secure-{STATUS_COOKIE}" if secure else STATUS_COOKIE
+
+
 def _with_status_cookie(response: HttpResponse, submission: Submission) -> HttpResponse:
     """(Re)issue the status cookie: it ends after ``SPCOMMS_INTAKE_STATUS_SECONDS`` unused."""
     response.set_cookie(
-        STATUS_COOKIE,
+        status_cookie_name(),
         token_seal({"s": str(submission.public_id)}, purpose=STATUS),
         max_age=settings.SPCOMMS_INTAKE_STATUS_SECONDS,
         path=reverse("intake:start"),
@@ -577,7 +585,7 @@ def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResp
             },
             status=403 if request.method == "POST" else 200,
         )
-        response.delete_cookie(STATUS_COOKIE, path=reverse("intake:start"))
+        response.delete_cookie(status_cookie_name(), path=reverse("intake:start"))
         return response
     form = forms.SourceMessageForm(request.POST or None)
     file_error = ""
@@ -636,5 +644,5 @@ def status(request: HttpRequest, public_id: uuid.UUID | None = None) -> HttpResp
 @require_POST
 def status_close(request: HttpRequest) -> HttpResponse:
     response = redirect("intake:start")
-    response.delete_cookie(STATUS_COOKIE, path=reverse("intake:start"))
+    response.delete_cookie(status_cookie_name(), path=reverse("intake:start"))
     return response
