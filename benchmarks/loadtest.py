@@ -459,9 +459,11 @@ def csrf_cookie(base: str) -> str:
         cookies = SimpleCookie()
         for header in answer.headers.get_all("Set-Cookie") or []:
             cookies.load(header)
-    if "csrftoken" not in cookies:
+    # `csrftoken`, or `__Host-csrftoken` under the production settings the load test runs.
+    names = [name for name in cookies if name in ("csrftoken", "__Host-csrftoken")]
+    if not names:
         raise RuntimeError("the form gave no CSRF cookie")
-    return f"csrftoken={cookies['csrftoken'].value}"
+    return f"{names[0]}={cookies[names[0]].value}"
 
 
 def wrk(

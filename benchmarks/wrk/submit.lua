@@ -4,7 +4,7 @@
 -- The chains of a thread's connections share one queue: everything a chain needs is in
 -- the page it was answered with, so any connection may carry its next request.
 --
--- Arguments after --: the CSRF cookie ("csrftoken=..."), the answers file, and a folder
+-- Arguments after --: the CSRF cookie ("__Host-csrftoken=..."), the answers file, and a folder
 -- where each thread writes the look-up half of every receipt code it is shown (the
 -- non-secret half; the secret half never leaves the response), one per line.
 local FORM = "/submit/form/"
