@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "spcomms.core.headers.SecurityHeadersMiddleware",
+    "spcomms.core.headers.PlainHttpApiRefusal",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -256,6 +257,10 @@ if TLS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_NAME = "__Host-django_language"
     SECURE_SSL_REDIRECT = env_bool("SPCOMMS_SSL_REDIRECT", True)
+    # Pages redirect plain HTTP to HTTPS; the API does not, so that a client configured with
+    # http:// fails at once instead of sending every request in clear before the redirect
+    # (spcomms.core.headers.PlainHttpApiRefusal answers it 403).
+    SECURE_REDIRECT_EXEMPT = [r"^api/"]
     SECURE_HSTS_SECONDS = env_int("SPCOMMS_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SPCOMMS_HSTS_PRELOAD", False)

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
 from spcomms.accounts.models import User
 from spcomms.core.crypto import new_key
@@ -358,3 +359,22 @@ def test_sealing_uses_256_bit_keys_and_a_fresh_nonce_each_time(tmp_path: Path) -
     second = ring.seal("the same name", context="c")
     assert first != second
     assert ring.open(first, context="c") == ring.open(second, context="c") == "the same name"
+
+
+def test_under_tls_the_api_refuses_plain_http_while_pages_redirect(settings: Settings) -> None:
+    settings.TLS = True
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^api/"]
+    client = Client()  # after the settings: its handler reads them when it starts
+
+    plain = client.get("/api/v1/communications")
+    assert plain.status_code == 403
+    assert plain.json() == {
+        "detail": "This API answers over HTTPS only: use https:// in its address."
+    }
+    assert "Location" not in plain.headers
+    assert plain.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get("/")
+    assert page.status_code == 301
+    assert page.headers["Location"] == "https://testserver/"
+    assert client.get("/api/v1/communications", secure=True).status_code == 200

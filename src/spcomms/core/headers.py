@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,3 +40,21 @@ class SecurityHeadersMiddleware:
         if "Server" in response.headers:
             del response.headers["Server"]
         return response
+
+
+class PlainHttpApiRefusal:
+    """Under TLS, an API request over plain HTTP is refused (403), not redirected: a client
+    set up with an http:// address then fails at once and visibly, rather than sending each
+    request in clear and being quietly redirected (pages still redirect, for people)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        tls = bool(getattr(settings, "TLS", False))
+        if tls and not request.is_secure() and request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "This API answers over HTTPS only: use https:// in its address."},
+                status=403,
+            )
+        return self.get_response(request)
