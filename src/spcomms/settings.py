@@ -96,6 +96,8 @@ MIDDLEWARE = [
     # After sessions, authentication and messages: ends expired sessions and holds a
     # signed-in account at the second step or at enrolment (spcomms.accounts.middleware).
     "spcomms.accounts.middleware.SignInMiddleware",
+    # Logs each refused request by route and account, never by address (spcomms.core.refusals).
+    "spcomms.core.refusals.RefusedRequestLog",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

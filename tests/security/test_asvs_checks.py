@@ -378,3 +378,26 @@ def test_under_tls_the_api_refuses_plain_http_while_pages_redirect(settings: Set
     assert page.status_code == 301
     assert page.headers["Location"] == "https://testserver/"
     assert client.get("/api/v1/communications", secure=True).status_code == 200
+
+
+def test_a_refused_request_is_logged_by_route_and_account_never_by_address(
+    researcher: User, mandate_holder: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.communications.clients import client_for
+
+    caplog.set_level(logging.WARNING, logger="spcomms.access")
+    missing = client_for(researcher).get("/staff/persons/987654/")
+    assert missing.status_code == 404
+    forbidden = client_for(mandate_holder).get(
+        "/staff/communications/statistics/?from=2015-01-01&to=2015-12-31"
+    )
+    assert forbidden.status_code == 403
+    Client().get("/communications/no-such-letter/")  # the public's 404 is not a refusal
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "spcomms.access"]
+    assert lines == [
+        f"refused 404 GET staff/persons/<int:pk>/ for account {researcher.pk} (researcher)",
+        f"refused 403 GET staff/communications/statistics/ for account {mandate_holder.pk} "
+        "(mandate_holder)",
+    ]
+    assert not [line for line in lines if "987654" in line or "2015" in line]
