@@ -132,8 +132,8 @@ class TOTPDevice(models.Model):
 class RecoveryCode(models.Model):
     """A one-time code that stands in for the authenticator app.
 
-    Only a SHA-256 digest is kept: a code holds 80 random bits, which no search
-    of the digest can find. ``used_at`` marks it spent.
+    Only a SHA-256 digest is kept: a code holds 120 random bits (80 for codes issued
+    before 2026-11-26), which no search of the digest can find. ``used_at`` marks it spent.
     """
 
     user = models.ForeignKey(

@@ -31,9 +31,12 @@ STEP_SECONDS = 30
 DIGITS = 6
 ISSUER = "spcomms"
 RECOVERY_CODE_COUNT = 10
-# 16 characters from 32 (no 0/O, 1/I): 80 random bits per code.
+# 24 characters from 32 (no 0/O, 1/I): 120 random bits per code, above the 112 bits at which
+# OWASP ASVS 5.0 (V6.5.2) accepts an unsalted hash. Codes issued before were 16 characters (80
+# bits); they still work until used or renewed.
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-RECOVERY_CODE_LENGTH = 16
+RECOVERY_CODE_LENGTH = 24
+EARLIER_RECOVERY_CODE_LENGTH = 16
 TOTP_CODE = re.compile(r"^\d{6}$")
 
 Factor = Literal["totp", "recovery"]
@@ -214,7 +217,7 @@ def _recovery_codes_replace(user: User) -> list[str]:
 
 def _recovery_code_spend(user: User, entered: str) -> bool:
     normalised = normalise_recovery_code(entered)
-    if len(normalised) != RECOVERY_CODE_LENGTH:
+    if len(normalised) not in (RECOVERY_CODE_LENGTH, EARLIER_RECOVERY_CODE_LENGTH):
         return False
     spent = RecoveryCode.objects.filter(
         user=user, digest=_recovery_digest(normalised), used_at__isnull=True
