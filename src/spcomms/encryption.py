@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
+import contextlib
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,10 @@ from django.db import models
 
 from spcomms.core.crypto import KEY_BYTES, Keyring, UnknownKeyError, new_key
 from spcomms.core.env import ConfigurationError
-from spcomms.core.secrets import check_private
+from spcomms.core.secrets import check_private, private_folder, write_private
 
 
-def _decode_key(text: str, where: str) -> bytes:
+def decode_key(text: str, where: str) -> bytes:
     try:
         key = base64.b64decode(text.strip(), validate=True)
     except binascii.Error:
@@ -33,26 +33,26 @@ def _decode_key(text: str, where: str) -> bytes:
 
 
 def _write_key(path: Path, key: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(base64.b64encode(key).decode("ascii") + "\n")
+    """The first master key, written whole or not at all; when another process starting at
+    the same moment wrote its key first, that one is kept (and read by the caller)."""
+    private_folder(path.parent)
+    with contextlib.suppress(FileExistsError):
+        write_private(path, base64.b64encode(key) + b"\n")
 
 
 def load_keyring(key_dir: Path, environ_value: str | None = None) -> Keyring:
     """Read the keyring from the environment value or the key folder."""
     retired = tuple(
-        _decode_key(path.read_text(encoding="ascii"), str(path))
+        decode_key(path.read_text(encoding="ascii"), str(path))
         for path in sorted(key_dir.glob("retired-*.key"))
     )
     if environ_value:
-        return Keyring(_decode_key(environ_value, "SPCOMMS_MASTER_KEY"), retired)
+        return Keyring(decode_key(environ_value, "SPCOMMS_MASTER_KEY"), retired)
     path = key_dir / "master.key"
     if not path.exists():
         _write_key(path, new_key())
     check_private(path)
-    return Keyring(_decode_key(path.read_text(encoding="ascii"), str(path)), retired)
+    return Keyring(decode_key(path.read_text(encoding="ascii"), str(path)), retired)
 
 
 @cache

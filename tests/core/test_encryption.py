@@ -80,3 +80,17 @@ def test_a_master_key_readable_by_others_is_refused(tmp_path: Path) -> None:
 def test_a_malformed_master_key_in_the_environment_is_refused(tmp_path: Path, value: str) -> None:
     with pytest.raises(ConfigurationError, match="SPCOMMS_MASTER_KEY"):
         load_keyring(tmp_path, value)
+
+
+def test_a_first_master_key_is_written_whole_and_a_second_writer_keeps_the_first(
+    tmp_path: Path,
+) -> None:
+    from spcomms.encryption import _write_key
+
+    first, second = new_key(), new_key()
+    _write_key(tmp_path / "keys" / "master.key", first)
+    _write_key(tmp_path / "keys" / "master.key", second)  # a process that started at once
+
+    assert load_keyring(tmp_path / "keys").current == first
+    assert sorted(path.name for path in (tmp_path / "keys").iterdir()) == ["master.key"]
+    assert (tmp_path / "keys" / "master.key").stat().st_mode & 0o777 == 0o600

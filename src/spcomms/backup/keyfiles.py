@@ -10,18 +10,17 @@ a missing key behind a new one.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from spcomms.core.crypto import KEY_BYTES, key_id
+from spcomms.core.crypto import key_id
+from spcomms.core.env import ConfigurationError
+from spcomms.encryption import decode_key
 
 MASTER_NAME = "master.key"
 RETIRED_PATTERN = "retired-*.key"
@@ -48,12 +47,9 @@ class KeyFile:
 
 def _decode(text: str, where: str) -> bytes:
     try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except binascii.Error:
-        raise KeyFileError(f"{where} is not valid base64.") from None
-    if len(key) != KEY_BYTES:
-        raise KeyFileError(f"{where} does not hold a {KEY_BYTES}-byte key.")
-    return key
+        return decode_key(text, where)
+    except ConfigurationError as error:
+        raise KeyFileError(str(error)) from None
 
 
 def key_files(key_dir: Path, environ_value: str | None) -> list[KeyFile]:
@@ -85,26 +81,3 @@ def manifest_mac(master: bytes, manifest: bytes) -> str:
 
 def manifest_mac_matches(master: bytes, manifest: bytes, mac: str) -> bool:
     return hmac.compare_digest(manifest_mac(master, manifest), mac)
-
-
-def write_private(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` with mode 0600, atomically and never over another file.
-
-    Returns False when the same bytes are already there; raises FileExistsError when
-    a different file is.
-    """
-    if path.exists():
-        if path.read_bytes() == data:
-            return False
-        raise FileExistsError(str(path))
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".spcomms-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
-    return True

@@ -43,9 +43,9 @@ from spcomms.backup.keyfiles import (
     key_files,
     manifest_mac,
     manifest_mac_matches,
-    write_private,
 )
 from spcomms.core.env import ConfigurationError
+from spcomms.core.secrets import write_private
 from spcomms.encryption import keyring
 
 STAGING_PREFIX = ".spcomms-restore-"

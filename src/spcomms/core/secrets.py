@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+import tempfile
 from pathlib import Path
 
 from spcomms.core.env import ConfigurationError
@@ -43,10 +44,41 @@ def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:
         if not value:
             raise ConfigurationError(f"{path} is empty; delete it to have a new one made.")
         return value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    private_folder(path.parent)
     value = secrets.token_urlsafe(nbytes)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(value + "\n")
+    try:
+        write_private(path, (value + "\n").encode("ascii"))
+    except FileExistsError:  # another process made it first: its secret is the one
+        return read_or_create_secret(path, nbytes=nbytes)
     return value
+
+
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` (and its parents) if missing, readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+
+
+def write_private(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` with mode 0600, atomically and never over another file.
+
+    The bytes go to a temporary file beside it, flushed to the disk, then linked under the
+    final name, which fails if that name exists: a crash leaves the whole file or none, and
+    two processes creating the same file keep the first. Returns False when the same bytes are
+    already there; raises FileExistsError when a different file is.
+    """
+    if path.exists():
+        if path.read_bytes() == data:
+            return False
+        raise FileExistsError(str(path))
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".spcomms-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return True
