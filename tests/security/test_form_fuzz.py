@@ -42,6 +42,14 @@ SCALE = int(os.environ.get("SPCOMMS_FORM_FUZZ_EXAMPLES", "1"))
 # Each example of a page test costs several requests: a failure is reported as found,
 # not shrunk (shrinking one would take minutes).
 PAGE_PHASES = [Phase.explicit, Phase.generate]
+# What every test here shares: the same examples each run, none kept between runs, no deadline
+# (a request's time depends on the machine), fixtures that live across examples.
+FUZZING = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 NUL_REFUSED = "Null characters are not allowed."
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -118,13 +126,7 @@ def _text_fields(form_class: type[django_forms.Form]) -> list[str]:
     ]
 
 
-@settings(
-    max_examples=120 * SCALE,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZING, max_examples=120 * SCALE)
 @given(data=st.data())
 def test_a_source_typing_anything_into_any_step_gets_a_message_or_exactly_what_was_typed(
     reference: None, data: st.DataObject
@@ -187,14 +189,7 @@ def walk_to(client: Client, step: int) -> Any:
 FUZZED_STEPS = [0, 1, intake_forms.VICTIMS_STEP, 3, 4, 5]
 
 
-@settings(
-    max_examples=25 * SCALE,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=PAGE_PHASES,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZING, max_examples=25 * SCALE, phases=PAGE_PHASES)
 @given(data=st.data())
 def test_a_source_posting_anything_to_a_step_of_the_form_gets_the_page_again_never_a_500(
     reference: None, intake_folder: Path, data: st.DataObject
@@ -248,14 +243,7 @@ def valid_text(name: str) -> st.SearchStrategy[str]:
     return text
 
 
-@settings(
-    max_examples=8 * SCALE,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=PAGE_PHASES,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZING, max_examples=8 * SCALE, phases=PAGE_PHASES)
 @given(data=st.data())
 def test_a_sent_submission_keeps_exactly_what_was_typed_and_seals_it(
     reference: None, intake_folder: Path, data: st.DataObject
@@ -345,14 +333,7 @@ COMMUNICATION_FIELDS = (
 )
 
 
-@settings(
-    max_examples=25 * SCALE,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=PAGE_PHASES,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZING, max_examples=25 * SCALE, phases=PAGE_PHASES)
 @given(data=st.data())
 def test_an_officer_typing_anything_into_the_communication_form_gets_no_500(
     secretariat_officer: User, data: st.DataObject
@@ -389,14 +370,7 @@ def lead_mandate_pk() -> int:
 # The sign-in page ------------------------------------------------------------------------
 
 
-@settings(
-    max_examples=40 * SCALE,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=PAGE_PHASES,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(FUZZING, max_examples=40 * SCALE, phases=PAGE_PHASES)
 @given(
     username=st.one_of(hostile_text(), st.just("sofia.secretariat")),  # the officer's account
     password=hostile_text(),
