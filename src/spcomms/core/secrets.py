@@ -59,6 +59,16 @@ def private_folder(folder: Path) -> None:
     os.chmod(folder, 0o700)
 
 
+def fsync_directory(directory: Path) -> None:
+    """Flush a folder's entries to the disk, so that a file just renamed or linked into it
+    survives a power cut."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_private(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` with mode 0600, atomically and never over another file.
 
@@ -81,4 +91,5 @@ def write_private(path: Path, data: bytes) -> bool:
         os.link(temporary, path)
     finally:
         os.unlink(temporary)
+    fsync_directory(path.parent)
     return True

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from spcomms.core.secrets import fsync_directory, private_folder
+
 LOCK_NAME = ".rotation.lock"
 
 
@@ -24,23 +26,10 @@ class RotationLocked(Exception):
     """Another rotation holds the key folder."""
 
 
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def key_folder_prepare(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    os.chmod(directory, 0o700)
-
-
 def key_file_write(path: Path, key: bytes) -> None:
     """Write ``key`` (base64, mode 0600) at ``path`` atomically and durably."""
     directory = path.parent
-    key_folder_prepare(directory)
+    private_folder(directory)
     temporary = directory / f".{path.name}.{secrets.token_hex(6)}.tmp"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -52,7 +41,7 @@ def key_file_write(path: Path, key: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def leftovers_remove(directory: Path) -> int:
@@ -76,7 +65,7 @@ def rotation_lock(directory: Path) -> Iterator[None]:
     The lock is an ``flock`` on a file in the folder, released by the kernel when the
     process ends, however it ends.
     """
-    key_folder_prepare(directory)
+    private_folder(directory)
     fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
