@@ -51,7 +51,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -67,6 +66,7 @@ from urllib.parse import urlencode
 
 import psycopg
 from psycopg import sql
+from tests.console import free_port
 
 from benchmarks.harness import bench_scale
 from benchmarks.run import machine, postgres_admin_url
@@ -306,12 +306,6 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     """The CPU seconds the server used between two samples (a process new since the first
     counts from zero; one gone since is not counted)."""
     return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def workers() -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import socket
 import struct
 import subprocess
 import sys
@@ -19,6 +20,14 @@ import threading
 from pathlib import Path
 
 SPCOMMS = Path(sys.executable).with_name("spcomms")
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def console_environment(folder: Path, **settings: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tests.console import free_port
 
 START_TIMEOUT = 120
 SIGN_IN = re.compile(r"^\s+(.+?)\s+user (demo-\S+)\s+password (\S+)$", re.MULTILINE)
@@ -27,13 +28,6 @@ class RunningDemo:
     url: str
     log: Path
     var_dir: Path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:

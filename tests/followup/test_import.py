@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,10 @@ from spcomms.communications.models import CommunicationPerson
 from spcomms.followup.models import Assessment, Channel
 from spcomms.followup.schedule import build
 from tests.communications.importing.conftest import good
+from tests.console import SPCOMMS
 
 pytestmark = pytest.mark.django_db
 
-SPCOMMS = Path(sys.executable).with_name("spcomms")
 HEADER = (
     "reference,person_key,period_months,development,source,information_level,"
     "impact_attention,impact_communication,negative_impact,assessed_on,basis,comment\n"

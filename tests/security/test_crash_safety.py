@@ -25,7 +25,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -50,8 +49,8 @@ from spcomms.intake.models import Submission, SubmissionMessage, SubmissionVicti
 from spcomms.keys.services import sealed_columns
 from spcomms.publication.models import IndexState, PublishedDocument, PublishedFacet
 from spcomms.reference.models import Country
+from tests.console import SPCOMMS
 
-SPCOMMS = Path(sys.executable).with_name("spcomms")
 SEAM = Path(__file__).with_name("crashpoint")
 # Points inside each operation at which a process is killed, besides the kill just before
 # its first commit, and kills from outside after a random delay.

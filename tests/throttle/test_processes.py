@@ -12,10 +12,8 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -26,7 +24,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-SPCOMMS = Path(sys.executable).with_name("spcomms")
+from tests.console import SPCOMMS, free_port
+
 CODE_ATTEMPTS = 4
 CLIENT_FAILURES = 21
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -66,12 +65,6 @@ class Server:
         return answer.status, text
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _database_url(tmp_path: Path) -> str:
     settings = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -107,7 +100,7 @@ def servers(tmp_path: Path) -> Iterator[list[Server]]:
     started: list[Server] = []
     try:
         for number in range(2):  # one after the other: the first makes the key files
-            port = _free_port()
+            port = free_port()
             log = tmp_path / f"server-{number}.log"
             with log.open("wb") as output:  # the server keeps its own copy of the file
                 process = subprocess.Popen(  # our own console script, started by this test

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from django.core.management.base import CommandError
 
 from tests.analysis.model.make_fixtures import cases
 from tests.analysis.test_dataset import Record, record  # noqa: F401 (the fixture)
+from tests.console import SPCOMMS
 
 HERE = Path(__file__).parent
-SPCOMMS = Path(sys.executable).with_name("spcomms")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
