@@ -36,9 +36,11 @@ from typing import Any
 
 from benchmarks.harness import (
     bench_scale,
+    busiest_year,
     main_or_measure,
     peak_megabytes,
     run_on_both_databases,
+    state_sample,
     target_verdict,
 )
 
@@ -137,7 +139,6 @@ def measure() -> None:
 
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import Resolver404, resolve
@@ -145,7 +146,7 @@ def measure() -> None:
     from spcomms.demo.services import demo_build
     from spcomms.publication.index import publication_sync
     from spcomms.publication.mirror import find
-    from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
+    from spcomms.publication.models import PublishedDocument
     from spcomms.publication.reports import reported_sessions
     from spcomms.reference.services import reference_load
 
@@ -181,14 +182,7 @@ def measure() -> None:
 
     common = max(COMMON_CANDIDATES, key=hits)
     rare = min((w for w in RARE_CANDIDATES if hits(w)), key=hits, default=RARE_CANDIDATES[0])
-    year = (
-        PublishedFacet.objects.filter(facet=Facet.YEAR)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-        .values_list("value", flat=True)
-        .first()
-    )
+    year = busiest_year()
     queries = [common, rare, PHRASE, ""]
     print(
         "    search queries (documents found): "
@@ -201,14 +195,7 @@ def measure() -> None:
         search_urls.append(
             "/communications/?" + urlencode({"q": query, "year": year or "", "type": "UA"})
         )
-    by_state = list(
-        PublishedFacet.objects.filter(facet=Facet.ADDRESSEE)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "value")
-        .values_list("value", "n")
-    )
-    chosen = by_state[:4] + by_state[len(by_state) // 2 : len(by_state) // 2 + 2] + by_state[-2:]
+    chosen = state_sample()
     print(
         "    State pages (communications): " + ", ".join(f"{iso3} ({n:,})" for iso3, n in chosen),
         flush=True,

@@ -125,3 +125,38 @@ def main_or_measure(main: Callable[[], object], measure: Callable[[], object]) -
         measure()
     else:
         main()
+
+
+def facet_counts(facet: str) -> list[tuple[str, int]]:
+    """The public index's values of ``facet`` with their numbers of communications, the
+    commonest first (ties by value)."""
+    from django.db.models import Count
+
+    from spcomms.publication.models import PublishedFacet
+
+    return list(
+        PublishedFacet.objects.filter(facet=facet)
+        .values_list("value")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "value")
+        .values_list("value", "n")
+    )
+
+
+def busiest_year() -> str:
+    """The year with the most public communications ("" when there is none): the year facet
+    the search benchmarks choose."""
+    from spcomms.publication.models import Facet
+
+    years = facet_counts(Facet.YEAR)
+    return years[0][0] if years else ""
+
+
+def state_sample() -> list[tuple[str, int]]:
+    """Eight States to time the State page on, with their numbers of communications: the four
+    busiest, two from the middle and the two quietest."""
+    from spcomms.publication.models import Facet
+
+    by_state = facet_counts(Facet.ADDRESSEE)
+    middle = len(by_state) // 2
+    return by_state[:4] + by_state[middle : middle + 2] + by_state[-2:]

@@ -68,7 +68,7 @@ import psycopg
 from psycopg import sql
 from tests.console import free_port
 
-from benchmarks.harness import bench_scale
+from benchmarks.harness import bench_scale, busiest_year, state_sample
 from benchmarks.run import machine, postgres_admin_url
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -373,32 +373,16 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 def _path_lists() -> dict[str, list[str]]:
     """The paths of each reading endpoint, chosen from the corpus."""
-    from django.db.models import Count
 
-    from spcomms.publication.models import Facet, PublishedDocument, PublishedFacet
+    from spcomms.publication.models import PublishedDocument
 
-    year = (
-        PublishedFacet.objects.filter(facet=Facet.YEAR)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-        .values_list("value", flat=True)
-        .first()
-    ) or ""
+    year = busiest_year()
     queries = ["defender", "detention", '"arbitrary detention"', "surveillance", "raid", ""]
     search = []
     for query in queries:
         search.append("/communications/?" + urlencode({"q": query}))
         search.append("/communications/?" + urlencode({"q": query, "year": year, "type": "UA"}))
-    by_state = list(
-        PublishedFacet.objects.filter(facet=Facet.ADDRESSEE)
-        .values_list("value")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "value")
-        .values_list("value", flat=True)
-    )
-    middle = len(by_state) // 2
-    states = by_state[:4] + by_state[middle : middle + 2] + by_state[-2:]
+    states = [iso3 for iso3, _count in state_sample()]
     slugs = list(PublishedDocument.objects.order_by("pk").values_list("slug", flat=True))
     spread = slugs[:: max(1, len(slugs) // 40)][:40]
     api = "/api/v1/communications"
