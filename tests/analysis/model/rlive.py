@@ -35,9 +35,9 @@ def needs_r(*packages: str) -> pytest.MarkDecorator:
 
 
 def rerun(script: str, inputs: tuple[str, ...], folder: Path) -> Path:
-    """Copy ``script`` and its ``inputs`` from tests/analysis/r into ``folder`` and run it
-    there; its outputs are then in ``folder``."""
-    for name in (script, *inputs):
+    """Copy ``script``, the ``common.R`` it reads and its ``inputs`` from tests/analysis/r into
+    ``folder`` and run it there; its outputs are then in ``folder``."""
+    for name in (script, "common.R", *inputs):
         shutil.copy(R_FOLDER / name, folder / name)
     subprocess.run(
         ["Rscript", str(folder / script), str(folder)],

@@ -9,9 +9,7 @@ suppressPackageStartupMessages(library(brglm2))
 
 args <- commandArgs(trailingOnly = TRUE)
 folder <- if (length(args) > 0) args[1] else "."
-formula <- improved ~ cy_polity + cy_fragility + upr_1y + cy_aid_dependency + reply +
-  n_mentions + business + v_arbitrary_detention + v_torture + v_conviction +
-  v_disciplinary_measures + v_administrative_harassment + minority + female_trans
+source(file.path(folder, "common.R"))
 
 data <- read.csv(file.path(folder, "separated.csv"))
 x <- model.matrix(formula, data)
@@ -60,8 +58,6 @@ for (j in seq_along(beta)) {
     }
   }
 }
-num <- function(v) paste0("[", paste(ifelse(is.na(v), "null", sprintf("%.17g", v)),
-                                     collapse = ", "), "]")
 writeLines(c(
   "{",
   sprintf('  "r_version": "%s",', R.version.string),

@@ -13,13 +13,8 @@ suppressPackageStartupMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 folder <- if (length(args) > 0) args[1] else "."
-formula <- improved ~ cy_polity + cy_fragility + upr_1y + cy_aid_dependency + reply +
-  n_mentions + business + v_arbitrary_detention + v_torture + v_conviction +
-  v_disciplinary_measures + v_administrative_harassment + minority + female_trans
+source(file.path(folder, "common.R"))
 
-num <- function(x) {
-  paste0("[", paste(sprintf("%.17g", unname(x)), collapse = ", "), "]")
-}
 text <- function(x) {
   paste0("[", paste0('"', x, '"', collapse = ", "), "]")
 }

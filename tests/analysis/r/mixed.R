@@ -10,18 +10,13 @@ suppressPackageStartupMessages(library(lme4))
 
 args <- commandArgs(trailingOnly = TRUE)
 folder <- if (length(args) > 0) args[1] else "."
-predictors <- improved ~ cy_polity + cy_fragility + upr_1y + cy_aid_dependency + reply +
-  n_mentions + business + v_arbitrary_detention + v_torture + v_conviction +
-  v_disciplinary_measures + v_administrative_harassment + minority + female_trans
-mixed <- update(predictors, . ~ . + (1 | country))
+source(file.path(folder, "common.R"))
+mixed <- update(formula, . ~ . + (1 | country))
 
-num <- function(x) {
-  paste0("[", paste(sprintf("%.17g", unname(x)), collapse = ", "), "]")
-}
 
 fit_file <- function(path) {
   data <- read.csv(path)
-  ml <- glm(predictors, family = binomial, data = data,
+  ml <- glm(formula, family = binomial, data = data,
             control = glm.control(epsilon = 1e-14, maxit = 100))
   # Adaptive Gauss-Hermite quadrature with 25 nodes; bobyqa run to a small trust radius and
   # the conditional modes to a tight tolerance, so that the optimum is found to about 1e-7.

@@ -8,9 +8,7 @@ suppressPackageStartupMessages(library(lpSolve))
 
 args <- commandArgs(trailingOnly = TRUE)
 folder <- if (length(args) > 0) args[1] else "."
-formula <- improved ~ cy_polity + cy_fragility + upr_1y + cy_aid_dependency + reply +
-  n_mentions + business + v_arbitrary_detention + v_torture + v_conviction +
-  v_disciplinary_measures + v_administrative_harassment + minority + female_trans
+source(file.path(folder, "common.R"))
 tolerance <- 1e-7
 
 # With s = +1 for an improved case and -1 otherwise, and each column of the model matrix
