@@ -59,18 +59,6 @@ _LOG_ROOT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 @dataclass
-class MixedTerm:
-    name: str
-    label: str
-    coef: float
-    se: float
-    z: float
-    p: float
-    stars: str
-    odds_ratio: float
-
-
-@dataclass
 class RandomIntercept:
     status: str = "not fitted"  # "fitted" or "not fitted"
     method: str = METHOD
@@ -79,7 +67,7 @@ class RandomIntercept:
     observations: int | None = None
     converged: bool | None = None
     iterations: int | None = None
-    terms: list[MixedTerm] = field(default_factory=list)
+    terms: list[model.Estimate] = field(default_factory=list)
     country_sd: float | None = None
     icc: float | None = None  # s^2 / (s^2 + pi^2/3), on the latent scale
     log_likelihood: float | None = None
@@ -323,7 +311,7 @@ def estimate(
     columns = [*(name for name, _ in model.PREDICTORS), model.CONSTANT]
     for j, name in enumerate(columns):
         result.terms.append(
-            MixedTerm(
+            model.Estimate(
                 name=name,
                 label=model.LABELS[name],
                 coef=float(beta[j]),

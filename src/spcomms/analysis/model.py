@@ -182,7 +182,9 @@ def frame_of_chunks(chunks: Iterable[dict[str, list[object]]]) -> pd.DataFrame:
 
 
 @dataclass
-class Term:
+class Estimate:
+    """A coefficient as every model reports it (the random-intercept model's terms are these)."""
+
     name: str
     label: str
     coef: float
@@ -191,6 +193,12 @@ class Term:
     p: float
     stars: str
     odds_ratio: float
+
+
+@dataclass
+class Term(Estimate):
+    """A coefficient of the main model, with what is reported beside it."""
+
     or_low: float
     or_high: float
     se_cluster: float | None = None
